@@ -1,0 +1,48 @@
+# Trader onboarding portal. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SANDBOX_PORT ?= 8081
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+
+.DEFAULT_GOAL := help
+.PHONY: help run test unit e2e verify-broker db clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+db: $(BIN)/.installed ## Create or upgrade the database (SQLite under instance/, or DATABASE_URL)
+	$(BIN)/flask --app app db upgrade
+
+run: db ## Install, prepare the database, start the Broker-API sandbox and the portal (Ctrl-C stops both)
+	HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) bin/run-dev
+
+chromium: ## Install Debian's chromium for the browser tests when it is missing
+	@test -x "$(CHROMIUM_PATH)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(BIN)/.installed chromium ## Install what tests need, then run unit, integration and browser tests
+	$(BIN)/pytest -q
+
+unit: $(BIN)/.installed ## Run only the unit and integration tests (no browser)
+	$(BIN)/pytest -q tests
+
+e2e: $(BIN)/.installed chromium ## Run only the Playwright browser tests
+	$(BIN)/pytest -q e2e
+
+verify-broker: $(BIN)/.installed ## Read-only checks against the real Broker-API in BROKER_API_URL/BROKER_API_TOKEN
+	@if [ -z "$$BROKER_API_URL" ] || [ -z "$$BROKER_API_TOKEN" ]; then \
+		echo "verify-broker: skipped (set BROKER_API_URL and BROKER_API_TOKEN to check a real broker)"; \
+	else $(BIN)/flask --app app verify-broker; fi
+
+clean: ## Remove the virtualenv, caches and local data
+	rm -rf $(VENV) instance .pytest_cache *.egg-info

@@ -1,0 +1,84 @@
+"""Application factory for the trader onboarding portal."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the portal app; ``config`` overrides values read from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(settings.INSTANCE),
+    )
+    app.config.update(settings.from_env())
+    app.config.update(config or {})
+    settings.check_production(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_logging(app)
+    register_extensions(app)
+    register_security(app)
+    register_templating(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import babel, broker, cache, csrf, db, login_manager, migrate
+    from .i18n import select_locale
+    from . import models  # noqa: F401  tables known to Alembic
+    from .web import session  # noqa: F401  registers the user loader
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    broker.init_app(app)
+    cache.init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    from .web.security import init_security
+
+    init_security(app)
+
+
+def register_templating(app: Flask) -> None:
+    from .web.formatting import init_formatting
+
+    init_formatting(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .web import accounts, auth, health, marketing, offers
+
+    for module in (health, marketing, offers, auth, accounts):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .web.errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import init_commands
+
+    init_commands(app)

@@ -1,0 +1,61 @@
+"""A small TTL cache of JSON values: Redis when REDIS_URL is set, process memory otherwise."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+
+class MemoryCache:
+    """Per-process TTL cache."""
+
+    def __init__(self):
+        self._data: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                return None
+            expires, value = hit
+            if expires < time.monotonic():
+                del self._data[key]
+                return None
+            return value
+
+    def set(self, key: str, value: Any, ttl: float) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic() + ttl, value)
+
+    def delete(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._data.pop(key, None)
+
+
+class RedisCache:
+    """TTL cache shared by every process through Redis; values stored as JSON."""
+
+    def __init__(self, url: str, prefix: str = "portal:"):
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._prefix = prefix
+
+    def get(self, key: str) -> Any | None:
+        raw = self._redis.get(self._prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    def set(self, key: str, value: Any, ttl: float) -> None:
+        self._redis.set(self._prefix + key, json.dumps(value), px=max(1, int(ttl * 1000)))
+
+    def delete(self, *keys: str) -> None:
+        if keys:
+            self._redis.delete(*(self._prefix + k for k in keys))
+
+
+def make_cache(redis_url: str | None):
+    """Pick the cache backend for the configuration."""
+    return RedisCache(redis_url) if redis_url else MemoryCache()

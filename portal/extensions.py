@@ -1,0 +1,44 @@
+"""Extensions created unbound here and bound to the app in the factory."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from .brokerapi import BrokerClient
+from .cache import make_cache
+
+db = SQLAlchemy()
+migrate = Migrate()
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+
+
+class Broker:
+    """Holds one pooled Broker-API client per app."""
+
+    def init_app(self, app) -> None:
+        app.extensions["broker"] = BrokerClient.from_config(app.config)
+
+    @property
+    def client(self) -> BrokerClient:
+        return current_app.extensions["broker"]
+
+
+class Cache:
+    """Holds the app's TTL cache (Redis-backed when REDIS_URL is set)."""
+
+    def init_app(self, app) -> None:
+        app.extensions["portal_cache"] = make_cache(app.config.get("REDIS_URL"))
+
+    @property
+    def backend(self):
+        return current_app.extensions["portal_cache"]
+
+
+broker = Broker()
+cache = Cache()

@@ -1,0 +1,1 @@
+"""Use cases of the portal; plain functions that never touch Flask request objects."""

@@ -1,0 +1,1 @@
+"""HTTP layer: blueprints that validate input, call services and render templates."""

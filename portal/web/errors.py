@@ -1,0 +1,40 @@
+"""Error pages in the site layout, and Broker-API outages mapped to a friendly 503."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from ..brokerapi import BrokerError
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("We could not understand that request. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("We could not find that page. Check the address or start from the home page.")),
+    405: (_l("Not allowed"), _l("That action is not available on this page.")),
+    429: (_l("Too many requests"), _l("You have tried that too often. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. Please try again.")),
+    503: (_l("Temporarily unavailable"), _l("Our trading services are not answering right now. Nothing was changed; please try again in a few minutes.")),
+}
+
+
+def render_error(status: int):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code in MESSAGES:
+            return render_error(exc.code)
+        return exc
+
+    @app.errorhandler(BrokerError)
+    def broker_error(exc: BrokerError):
+        app.logger.warning("Broker-API failure shown as 503: %s", exc)
+        return render_error(503)
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        return render_error(500)
