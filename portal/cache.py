@@ -20,12 +20,14 @@ class MemoryCache:
             if hit is None:
                 return None
             expires, value = hit
-            if expires < time.monotonic():
+            if expires <= time.monotonic():
                 del self._data[key]
                 return None
             return value
 
     def set(self, key: str, value: Any, ttl: float) -> None:
+        if ttl <= 0:
+            return
         with self._lock:
             self._data[key] = (time.monotonic() + ttl, value)
 
@@ -49,6 +51,8 @@ class RedisCache:
         return None if raw is None else json.loads(raw)
 
     def set(self, key: str, value: Any, ttl: float) -> None:
+        if ttl <= 0:
+            return
         self._redis.set(self._prefix + key, json.dumps(value), px=max(1, int(ttl * 1000)))
 
     def delete(self, *keys: str) -> None:

@@ -1,0 +1,126 @@
+"""The portal's own data: portal users, pending Broker-API writes, audit events."""
+from __future__ import annotations
+
+import enum
+import json
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(db.TypeDecorator):
+    """A timestamp stored naive in UTC and always read back timezone-aware (SQLite drops tzinfo)."""
+
+    impl = db.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class PortalUser(UserMixin, db.Model):
+    """A trader who can log in to the portal; linked to exactly one broker Account."""
+
+    __tablename__ = "portal_users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)  # always stored lower-case
+    password_hash = db.Column(db.String(255), nullable=False)
+    account_uuid = db.Column(db.String(64), nullable=False, unique=True)
+    first_name = db.Column(db.String(100), nullable=False)
+    last_name = db.Column(db.String(100), nullable=False)
+    language = db.Column(db.String(8), nullable=True)
+    terms_version = db.Column(db.String(32), nullable=False)
+    terms_accepted_at = db.Column(UTCDateTime, nullable=False)
+    terms_accepted_ip = db.Column(db.String(64), nullable=True)
+    marketing_consent = db.Column(db.Boolean, nullable=False, default=False)
+    session_version = db.Column(db.Integer, nullable=False, default=1)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def get_id(self) -> str:
+        """Session id includes the session version, so bumping it ends every other session."""
+        return f"{self.id}:{self.session_version}"
+
+    @staticmethod
+    def normalize_email(email: str) -> str:
+        return (email or "").strip().lower()
+
+
+class OperationState(str, enum.Enum):
+    """recorded → sent → done | taken | pending | failed."""
+
+    RECORDED = "recorded"
+    SENT = "sent"
+    DONE = "done"
+    TAKEN = "taken"
+    PENDING = "pending"
+    FAILED = "failed"
+
+
+class _Operation:
+    """Columns shared by every Broker-API write we record before sending."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    state = db.Column(db.String(16), nullable=False, default=OperationState.RECORDED.value)
+    offer_uuid = db.Column(db.String(64), nullable=True)
+    account_uuid = db.Column(db.String(64), nullable=True)
+    login = db.Column(db.String(64), nullable=True)
+    error = db.Column(db.String(500), nullable=True)
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    def move(self, state: OperationState, **changes) -> None:
+        self.state = state.value
+        for key, value in changes.items():
+            setattr(self, key, value)
+
+
+class SignupAttempt(_Operation, db.Model):
+    """One press of "Create account": recorded before Broker-API is called."""
+
+    __tablename__ = "signup_attempts"
+
+    email = db.Column(db.String(254), nullable=False, index=True)
+    first_name = db.Column(db.String(100), nullable=False)
+    last_name = db.Column(db.String(100), nullable=False)
+    user_id = db.Column(db.Integer, db.ForeignKey("portal_users.id"), nullable=True)
+
+
+class TradingAccountRequest(_Operation, db.Model):
+    """One request to open a trading account under a trader's Account."""
+
+    __tablename__ = "trading_account_requests"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("portal_users.id"), nullable=False, index=True)
+    idempotency_key = db.Column(db.String(64), nullable=False, unique=True)
+    known_logins = db.Column(db.Text, nullable=False, default="[]")
+
+    @property
+    def logins_before(self) -> set[str]:
+        return set(json.loads(self.known_logins or "[]"))
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, from where."""
+
+    __tablename__ = "audit_events"
+
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    kind = db.Column(db.String(40), nullable=False, index=True)
+    user_id = db.Column(db.Integer, nullable=True)
+    email = db.Column(db.String(254), nullable=True)
+    ip = db.Column(db.String(64), nullable=True)
+    user_agent = db.Column(db.String(300), nullable=True)
+    detail = db.Column(db.Text, nullable=True)

@@ -1,0 +1,231 @@
+"""A trader's trading accounts: list them (all pages, only their own) and open new ones."""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..brokerapi import BrokerUnavailable, Offer, Rejected, TradingAccount
+from ..extensions import broker, cache, db
+from ..models import OperationState, PortalUser, TradingAccountRequest
+from . import audit, offers
+
+
+class OpenAccountError(Exception):
+    """Base for open-account outcomes the page explains."""
+
+
+class UnknownOffer(OpenAccountError):
+    """The offer is unknown or hidden."""
+
+
+class LimitReached(OpenAccountError):
+    """The trader already has as many trading accounts as allowed (overall or in this offer)."""
+
+    def __init__(self, per_offer: bool, limit: int):
+        super().__init__(limit)
+        self.per_offer = per_offer
+        self.limit = limit
+
+
+class OpenRejected(OpenAccountError):
+    """Broker-API refused to open the account; ``detail`` is its text."""
+
+
+class OpenPending(OpenAccountError):
+    """The answer was lost; the request stays pending and will be completed later."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the Accounts page."""
+
+    login: str
+    offer: Offer | None
+    demo: bool | None
+    currency: str
+    leverage: int | None
+    balance: Decimal | None
+    equity: Decimal | None
+    precision: int | None
+    status: str  # "active" | "awaiting_approval" | "verification_required"
+    created: datetime | None = None
+
+    @property
+    def offer_name(self) -> str:
+        return self.offer.name if self.offer else ""
+
+
+def _cache_key(user: PortalUser) -> str:
+    return f"trading-accounts:{user.account_uuid}"
+
+
+def _broker_items(user: PortalUser, fresh: bool = False) -> list[TradingAccount]:
+    key = _cache_key(user)
+    raw = None if fresh else cache.backend.get(key)
+    if raw is None:
+        raw = broker.client.trading_accounts_json(user.account_uuid, user.email)
+        cache.backend.set(key, raw, current_app.config["ACCOUNTS_CACHE_TTL"])
+    return [TradingAccount.from_json(i) for i in raw]
+
+
+def forget(user: PortalUser) -> None:
+    cache.backend.delete(_cache_key(user))
+
+
+def note_awaiting_approval(user: PortalUser, offer_uuid: str, known: list[str] | None = None) -> None:
+    """Remember a trading account the broker will create only after approval."""
+    db.session.add(TradingAccountRequest(
+        user_id=user.id, offer_uuid=offer_uuid, account_uuid=user.account_uuid,
+        idempotency_key=secrets.token_urlsafe(16), known_logins=json.dumps(known or []),
+        state=OperationState.DONE.value,
+    ))
+
+
+def _awaiting(user: PortalUser, items: list[TradingAccount]) -> list[TradingAccountRequest]:
+    """Requests still awaiting approval; those whose account has appeared get its login."""
+    waiting = db.session.scalars(
+        db.select(TradingAccountRequest).filter_by(
+            user_id=user.id, state=OperationState.DONE.value, login=None
+        ).order_by(TradingAccountRequest.started_at)
+    ).all()
+    claimed = {r.login for r in db.session.scalars(
+        db.select(TradingAccountRequest).filter_by(user_id=user.id).filter(
+            TradingAccountRequest.login.is_not(None))
+    )}
+    still = []
+    for request in waiting:
+        fresh = next((t for t in items if t.login and t.offer_uuid == request.offer_uuid
+                      and t.login not in request.logins_before and t.login not in claimed), None)
+        if fresh:
+            request.login = fresh.login
+            claimed.add(fresh.login)
+        else:
+            still.append(request)
+    db.session.commit()
+    return still
+
+
+def overview(user: PortalUser) -> list[Row]:
+    """Every trading account of the trader's Account, plus the ones awaiting approval."""
+    items = _broker_items(user)
+    catalogue = {o.uuid: o for o in offers.all_offers()}
+    waiting = _awaiting(user, items)
+    verified = None
+    if any(catalogue.get(t.offer_uuid) and catalogue[t.offer_uuid].verification_required
+           for t in items):
+        verified = broker.client.account_by_uuid(user.account_uuid).verified
+    rows = [
+        Row(login="", offer=catalogue.get(r.offer_uuid), demo=_demo(catalogue.get(r.offer_uuid)),
+            currency=getattr(catalogue.get(r.offer_uuid), "currency", ""),
+            leverage=getattr(catalogue.get(r.offer_uuid), "leverage", None), balance=None,
+            equity=None, precision=None, status="awaiting_approval", created=r.started_at)
+        for r in waiting
+    ]
+    for t in items:
+        offer = catalogue.get(t.offer_uuid)
+        needs_kyc = bool(offer and offer.verification_required and not verified)
+        rows.append(Row(
+            login=t.login, offer=offer, demo=_demo(offer, t), currency=t.currency or getattr(offer, "currency", ""),
+            leverage=t.leverage or getattr(offer, "leverage", None), balance=t.balance,
+            equity=t.equity, precision=t.currency_precision, created=t.created,
+            status="verification_required" if needs_kyc else "active",
+        ))
+    return rows
+
+
+def _demo(offer: Offer | None, item: TradingAccount | None = None) -> bool | None:
+    """Demo/Live from the offer; the item's own accountType only when the offer is unknown."""
+    if offer is not None:
+        return offer.demo
+    if item is not None and item.account_type in ("DEMO", "REAL"):
+        return item.account_type == "DEMO"
+    return None
+
+
+def new_request_key() -> str:
+    """A one-use key the confirm form carries, so a double submit opens one account."""
+    return secrets.token_urlsafe(24)
+
+
+def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
+                         actor: audit.Actor) -> TradingAccountRequest:
+    """Open a trading account in a visible offer under the trader's own Account."""
+    previous = db.session.scalar(db.select(TradingAccountRequest).filter_by(idempotency_key=key))
+    if previous is not None:
+        if previous.user_id != user.id:
+            raise UnknownOffer()
+        return previous
+    offer = offers.find_visible(offer_uuid)
+    if offer is None:
+        raise UnknownOffer()
+    items = _broker_items(user, fresh=True)
+    _check_limits(user, offer, items)
+    request = TradingAccountRequest(
+        user_id=user.id, offer_uuid=offer.uuid, account_uuid=user.account_uuid,
+        idempotency_key=key, known_logins=json.dumps(sorted(t.login for t in items)),
+    )
+    db.session.add(request)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form submitted twice at once: the first one wins
+        db.session.rollback()
+        return db.session.scalar(db.select(TradingAccountRequest).filter_by(idempotency_key=key))
+    request.move(OperationState.SENT, attempts=1)
+    db.session.commit()
+    try:
+        created = broker.client.create_trading_account(user.account_uuid, offer.uuid)
+        login = created.login or None
+    except Rejected as exc:
+        request.move(OperationState.FAILED, error=(exc.detail or "rejected")[:500])
+        db.session.commit()
+        raise OpenRejected(exc.detail) from exc
+    except BrokerUnavailable as exc:
+        login = _recover(user, request, offer, exc)
+    request.move(OperationState.DONE, login=login)
+    audit.record("account_opened", actor, user=user, offer=offer.uuid, login=login)
+    db.session.commit()
+    forget(user)
+    return request
+
+
+def _recover(user, request, offer: Offer, exc: BrokerUnavailable) -> str | None:
+    """After a lost answer, a new login in this offer that was not there before is ours."""
+    def settle(state: OperationState, error: Exception):
+        request.move(state, error=str(exc)[:500])
+        db.session.commit()
+        raise error
+
+    if not exc.sent:
+        settle(OperationState.FAILED, exc)
+    try:
+        items = _broker_items(user, fresh=True)
+    except BrokerUnavailable:
+        settle(OperationState.PENDING, OpenPending())
+    fresh = [t for t in items if t.offer_uuid == offer.uuid and t.login not in request.logins_before]
+    if fresh:
+        return fresh[0].login
+    if exc.status is not None and offer.auto_creation:
+        settle(OperationState.FAILED, exc)  # a 5xx with nothing new behind it created nothing
+    # A timeout, or an approval offer (which lists nothing until approved): cannot be proven
+    # either way, so the request stays pending for the worker.
+    settle(OperationState.PENDING, OpenPending())
+
+
+def _check_limits(user: PortalUser, offer: Offer, items: list[TradingAccount]) -> None:
+    waiting = db.session.scalars(db.select(TradingAccountRequest).filter_by(
+        user_id=user.id, state=OperationState.DONE.value, login=None)).all()
+    total = len(items) + len(waiting)
+    in_offer = sum(t.offer_uuid == offer.uuid for t in items) + sum(
+        r.offer_uuid == offer.uuid for r in waiting)
+    overall, per_offer = (current_app.config["MAX_TRADING_ACCOUNTS"],
+                          current_app.config["MAX_ACCOUNTS_PER_OFFER"])
+    if total >= overall:
+        raise LimitReached(per_offer=False, limit=overall)
+    if in_offer >= per_offer:
+        raise LimitReached(per_offer=True, limit=per_offer)

@@ -1,0 +1,93 @@
+"""The trader's trading accounts, opening another one, and the platform button."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..brokerapi import BrokerError
+from ..services import accounts, offers, platform
+from .auth import actor
+from .errors import render_error
+from .forms import ChooseOfferForm, ConfirmOfferForm, PostForm
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.get("/accounts")
+@login_required
+def index():
+    rows = accounts.overview(current_user)
+    highlight = rows[0].login if request.args.get("new") and rows else request.args.get("login")
+    return render_template("accounts/index.html", rows=rows, highlight=highlight,
+                           just_registered=bool(request.args.get("new")))
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@login_required
+def new():
+    visible = offers.visible_offers()
+    form = ChooseOfferForm()
+    wanted = request.args.get("offer")
+    if request.method == "GET" and wanted:
+        if offers.find_visible(wanted) is None:
+            flash(_("That offer is not available. Please choose one of the offers below."), "error")
+        else:
+            form.offer.data = wanted
+    if form.validate_on_submit():
+        offer = offers.find_visible(form.offer.data)
+        if offer is not None:
+            confirm = ConfirmOfferForm(offer=offer.uuid, key=accounts.new_request_key())
+            return render_template("accounts/confirm.html", offer=offer, form=confirm)
+        form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
+    return render_template("accounts/new.html", form=form, offers=visible)
+
+
+@bp.post("/accounts/confirm")
+@login_required
+def confirm():
+    form = ConfirmOfferForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    offer = offers.find_visible(form.offer.data)
+    try:
+        opened = accounts.open_trading_account(current_user, form.offer.data, form.key.data, actor())
+    except accounts.UnknownOffer:
+        flash(_("That offer is not available. Please choose one of the offers below."), "error")
+        return redirect(url_for("accounts.new"))
+    except accounts.LimitReached as exc:
+        message = (_("You already have %(n)d accounts in this offer, the most allowed.", n=exc.limit)
+                   if exc.per_offer else
+                   _("You already have %(n)d trading accounts, the most allowed.", n=exc.limit))
+        flash(message, "error")
+        return redirect(url_for("accounts.new"))
+    except accounts.OpenRejected as exc:
+        flash(_("The broker could not open this account: %(detail)s", detail=exc.args[0] or "-"), "error")
+        return redirect(url_for("accounts.new", offer=form.offer.data))
+    except accounts.OpenPending:
+        return render_template("accounts/pending.html"), 202
+    except BrokerError:
+        flash(_("We could not reach our trading services, so no account was opened. "
+                "Please try again in a few minutes."), "error")
+        return render_template("accounts/confirm.html", offer=offer, form=form), 503
+    if opened.login:
+        flash(_("Your new trading account %(login)s is ready.", login=opened.login), "success")
+        return redirect(url_for("accounts.index", login=opened.login))
+    flash(_("Your request was sent. The account will appear here once our team approves it."), "info")
+    return redirect(url_for("accounts.index"))
+
+
+@bp.post("/platform")
+@login_required
+def open_platform():
+    form = PostForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    url, with_token = platform.login_url(current_user)
+    if not with_token:
+        flash(_("We could not log you in to the platform automatically. "
+                "Please log in there with your email and password."), "info")
+        return render_template("accounts/platform_manual.html", platform_url=url)
+    response = redirect(url, code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,116 @@
+"""Register, log in, log out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..brokerapi import BrokerError
+from ..extensions import db
+from ..models import PortalUser
+from ..services import audit, offers, onboarding, passwords
+from .errors import render_error
+from .forms import LoginForm, PostForm, RegisterForm
+
+bp = Blueprint("auth", __name__)
+
+
+def actor() -> audit.Actor:
+    return audit.Actor(ip=request.remote_addr, user_agent=request.headers.get("User-Agent"))
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.index"))
+    visible = offers.visible_offers()
+    form = RegisterForm()
+    wanted = request.args.get("offer")
+    preselected = offers.find_visible(wanted)
+    if request.method == "GET" and wanted and preselected is None:
+        flash(_("That offer is not available. Please choose one of the offers below."), "error")
+    if form.validate_on_submit():
+        if offers.find_visible(form.offer.data) is None:
+            form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
+        else:
+            return _register(form, visible)
+    return render_template("auth/register.html", form=form, offers=visible,
+                           preselected=preselected.uuid if preselected else None)
+
+
+def _register(form: RegisterForm, visible):
+    reg = onboarding.Registration(
+        email=form.email.data, password=form.password.data, first_name=form.first_name.data,
+        last_name=form.last_name.data, offer_uuid=form.offer.data,
+        terms_version=current_app.config["TERMS_VERSION"], country=form.country.data or None,
+        phone=form.phone.data or None, language=get_locale().language if get_locale() else None,
+        marketing_consent=bool(form.marketing.data),
+    )
+    status = 200
+    try:
+        user = onboarding.register_trader(reg, actor())
+    except onboarding.AlreadyRegistered:
+        form.email.errors.append(_("This email is already registered."))
+        return render_template("auth/register.html", form=form, offers=visible, taken=True,
+                               preselected=None), 200
+    except onboarding.UnknownOffer:
+        form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
+    except onboarding.SignupPending:
+        return render_template("auth/pending.html"), 202
+    except BrokerError:
+        current_app.logger.warning("sign-up failed: Broker-API unavailable")
+        flash(_("We could not reach our trading services, so your account was not created. "
+                "Please try again in a few minutes."), "error")
+        status = 503
+    else:
+        login_user(user)
+        flash(_("Welcome! Your account is ready."), "success")
+        return redirect(url_for("accounts.index", new=1))
+    return render_template("auth/register.html", form=form, offers=visible, preselected=None), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
+    failed = False
+    if form.validate_on_submit():
+        email = PortalUser.normalize_email(form.email.data)
+        user = db.session.scalar(db.select(PortalUser).filter_by(email=email))
+        if passwords.verify(user.password_hash if user else None, form.password.data):
+            if passwords.needs_rehash(user.password_hash):
+                user.password_hash = passwords.hash_password(form.password.data)
+            audit.record("login", actor(), user=user)
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(form.next.data) or url_for("accounts.index"))
+        audit.record("login_failed", actor(), email=email)
+        db.session.commit()
+        failed = True
+    return render_template("auth/login.html", form=form, failed=failed)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = PostForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    audit.record("logout", actor(), user=current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("marketing.home"))

@@ -1,0 +1,115 @@
+"""WTForms forms: every label and message wrapped for translation."""
+from __future__ import annotations
+
+import pycountry
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+
+from ..services import passwords
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def country_choices():
+    countries = sorted(pycountry.countries, key=lambda c: c.name)
+    return [("", _l("Choose a country"))] + [(c.alpha_2, c.name) for c in countries]
+
+
+class NewPasswordMixin:
+    """A new password and its confirmation, checked against the one password rule."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter a password."))],
+        description=passwords.RULE_TEXT,
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[
+            DataRequired(message=_l("Enter the password again.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_password(self, field):
+        found = passwords.problems(field.data or "")
+        if found:
+            raise ValidationError(" ".join(str(p) for p in found))
+
+
+class EmailMixin:
+    email = EmailField(
+        _l("Email"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Length(max=254, message=_l("Use at most 254 characters.")),
+            Email(message=_l("Enter a valid email address, like name@example.com."),
+                  check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+NAME_RULES = [Length(max=100, message=_l("Use at most 100 characters."))]
+
+
+class RegisterForm(EmailMixin, NewPasswordMixin, FlaskForm):
+    first_name = StringField(
+        _l("First name"), filters=[_strip],
+        validators=[DataRequired(message=_l("Enter your first name.")), *NAME_RULES],
+        render_kw={"autocomplete": "given-name"},
+    )
+    last_name = StringField(
+        _l("Last name"), filters=[_strip],
+        validators=[DataRequired(message=_l("Enter your last name.")), *NAME_RULES],
+        render_kw={"autocomplete": "family-name"},
+    )
+    country = SelectField(_l("Country (optional)"), validators=[Optional()], validate_choice=False,
+                          render_kw={"autocomplete": "country"})
+    phone = StringField(
+        _l("Phone (optional)"), filters=[_strip],
+        validators=[Optional(), Length(max=32, message=_l("Use at most 32 characters.")),
+                    Regexp(r"^\+?[0-9 ()\-]{6,}$",
+                           message=_l("Enter a phone number with country code, like +44 20 7946 0000."))],
+        render_kw={"autocomplete": "tel"},
+    )
+    offer = RadioField(_l("Offer"), validators=[InputRequired(message=_l("Choose an offer."))],
+                       validate_choice=False)
+    terms = BooleanField(_l("I accept the terms and conditions"),
+                         validators=[DataRequired(message=_l("You need to accept the terms to continue."))])
+    marketing = BooleanField(_l("Send me news and offers by email (optional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+    def validate_country(self, field):
+        if field.data and field.data not in {c for c, _ in field.choices}:
+            raise ValidationError(_l("Choose a country from the list."))
+
+
+class LoginForm(EmailMixin, FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+class ChooseOfferForm(FlaskForm):
+    offer = RadioField(_l("Offer"), validators=[InputRequired(message=_l("Choose an offer."))],
+                       validate_choice=False)
+
+
+class ConfirmOfferForm(FlaskForm):
+    offer = HiddenField(validators=[InputRequired()])
+    key = HiddenField(validators=[InputRequired(), Length(max=64)])
+
+
+class PostForm(FlaskForm):
+    """A form with nothing but the CSRF token (logout, open platform)."""

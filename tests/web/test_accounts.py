@@ -1,0 +1,168 @@
+"""The Accounts page and opening another trading account."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.extensions import db
+from portal.models import PortalUser, TradingAccountRequest, utcnow
+from portal.services import passwords
+from sandbox import seed
+
+
+def link_user(app, account_uuid, email):
+    """A portal user linked to an Account made elsewhere (claiming it is the self-service issue)."""
+    with app.app_context():
+        db.session.add(PortalUser(
+            email=email.lower(), password_hash=passwords.hash_password("Sunny-Day42"),
+            account_uuid=account_uuid, first_name="Lee", last_name="Gacy", terms_version="t",
+            terms_accepted_at=utcnow()))
+        db.session.commit()
+
+
+def logins(html):
+    return re.findall(r"Login (\d+)", html)
+
+
+def broker_logins(sb, account_uuid):
+    return sorted(t["login"] for t in sb.store.data["tradingAccounts"].values()
+                  if t["accountUuid"] == account_uuid and t["login"])
+
+
+def test_accounts_lists_every_page_of_a_trader_with_twelve_accounts(app, trader, sb):
+    link_user(app, seed.ACCOUNT_LEGACY, seed.EMAIL_LEGACY)
+    html = trader.login(email=seed.EMAIL_LEGACY).get_data(as_text=True)
+    assert sorted(logins(html)) == broker_logins(sb, seed.ACCOUNT_LEGACY)
+    assert len(logins(html)) == 12
+    assert "—" in html  # the account whose balance the broker reports as null
+
+
+def test_accounts_never_shows_a_longer_email_that_contains_yours(app, trader, sb):
+    link_user(app, seed.ACCOUNT_ANN, seed.EMAIL_ANN)
+    html = trader.login(email=seed.EMAIL_ANN).get_data(as_text=True)
+    assert sorted(logins(html)) == broker_logins(sb, seed.ACCOUNT_ANN)
+    assert not set(logins(html)) & set(broker_logins(sb, seed.ACCOUNT_JOANN))
+
+
+def open_account(client, offer):
+    page = client.post("/accounts/new", data={"offer": offer}).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page) or re.search(
+        r'id="key" name="key" type="hidden" value="([^"]+)"', page)
+    return page, key.group(1)
+
+
+def confirm(client, offer, key):
+    return client.post("/accounts/confirm", data={"offer": offer, "key": key}, follow_redirects=True)
+
+
+def test_open_another_account_choose_confirm_create(app, trader, sb, client):
+    trader.register(email="two@example.com")
+    page, key = open_account(client, seed.OFFER_LIVE_USD)
+    assert "Confirm your new account" in page and "Live Standard USD" in page
+    html = confirm(client, seed.OFFER_LIVE_USD, key).get_data(as_text=True)
+    assert "is ready" in html and len(logins(html)) == 2
+    assert 'href="https://pay.example/deposit"' in html  # live accounts carry a Deposit link
+    assert html.count(">Deposit<") == 1
+
+
+def test_double_submit_opens_one_account(app, trader, sb, client):
+    trader.register(email="double@example.com")
+    _, key = open_account(client, seed.OFFER_LIVE_USD)
+    confirm(client, seed.OFFER_LIVE_USD, key)
+    confirm(client, seed.OFFER_LIVE_USD, key)
+    account = next(a for a in sb.store.data["accounts"].values() if a["email"] == "double@example.com")
+    assert len(broker_logins(sb, account["uuid"])) == 2
+    assert sb.call_count("create_trading_account") == 1
+
+
+def test_accounts_page_is_cached_briefly_and_refreshed_after_opening(app, trader, sb, client):
+    trader.register(email="cache@example.com")
+    client.get("/accounts")
+    sb.reset_calls()
+    client.get("/accounts")
+    assert sb.call_count("trading_accounts") == 0
+    _, key = open_account(client, seed.OFFER_DEMO_EUR)
+    html = confirm(client, seed.OFFER_DEMO_EUR, key).get_data(as_text=True)
+    assert len(logins(html)) == 2
+
+
+def test_opening_in_a_hidden_offer_is_explained_and_creates_nothing(app, trader, sb, client):
+    trader.register(email="hidden@example.com")
+    html = client.get(f"/accounts/new?offer={seed.OFFER_HIDDEN}").get_data(as_text=True)
+    assert "That offer is not available" in html and "Staff Hidden USD" not in html
+    html = confirm(client, seed.OFFER_HIDDEN, "forged-key").get_data(as_text=True)
+    assert "That offer is not available" in html
+    assert sb.call_count("create_trading_account") == 0
+
+
+def test_per_offer_limit_is_enforced(app, trader, sb, client):
+    app.config["MAX_ACCOUNTS_PER_OFFER"] = 1
+    trader.register(email="limit@example.com")
+    _, key = open_account(client, seed.OFFER_DEMO_USD)
+    html = confirm(client, seed.OFFER_DEMO_USD, key).get_data(as_text=True)
+    assert "You already have 1 accounts in this offer" in html
+    assert sb.call_count("create_trading_account") == 0
+
+
+def test_overall_limit_is_enforced(app, trader, sb, client):
+    app.config["MAX_TRADING_ACCOUNTS"] = 1
+    trader.register(email="limit2@example.com")
+    _, key = open_account(client, seed.OFFER_LIVE_GBP)
+    assert "the most allowed" in confirm(client, seed.OFFER_LIVE_GBP, key).get_data(as_text=True)
+
+
+def test_approval_offer_waits_then_shows_the_login_once_approved(app, trader, sb, client):
+    app.config["ACCOUNTS_CACHE_TTL"] = 0
+    trader.register(email="approve@example.com")
+    _, key = open_account(client, seed.OFFER_APPROVAL)
+    html = confirm(client, seed.OFFER_APPROVAL, key).get_data(as_text=True)
+    assert "once our team approves it" in html and "Awaiting approval" in html
+    (approved,) = sb.approve_pending()
+    html = client.get("/accounts").get_data(as_text=True)
+    assert approved["login"] in logins(html) and "Awaiting approval" not in html
+
+
+def test_verification_required_until_the_account_is_verified(app, trader, sb, client):
+    trader.register(email="kyc@example.com")
+    _, key = open_account(client, seed.OFFER_VERIFY)
+    html = confirm(client, seed.OFFER_VERIFY, key).get_data(as_text=True)
+    assert "Verification required" in html
+    account = next(a for a in sb.store.data["accounts"].values() if a["email"] == "kyc@example.com")
+    sb.set_verification(account["uuid"], "VERIFIED")
+    assert "Verification required" not in client.get("/accounts").get_data(as_text=True)
+
+
+def test_metatrader_accounts_name_the_server(app, trader, sb, client):
+    trader.register(email="mt5@example.com")
+    _, key = open_account(client, seed.OFFER_MT5)
+    html = confirm(client, seed.OFFER_MT5, key).get_data(as_text=True)
+    assert "MT5 Live Server" in html and "use MetaTrader 5" in html
+
+
+@pytest.mark.parametrize("then", ["error", "timeout"])
+def test_lost_answer_when_opening_finds_the_new_login(app, trader, sb, client, then):
+    trader.register(email=f"lost-{then}@example.com")
+    sb.faults.add("commit_then_fail", endpoint="create_trading_account", then=then)
+    _, key = open_account(client, seed.OFFER_LIVE_USD)
+    html = confirm(client, seed.OFFER_LIVE_USD, key).get_data(as_text=True)
+    assert "is ready" in html and len(logins(html)) == 2
+
+
+def test_timeout_with_nothing_created_stays_pending(app, trader, sb, client):
+    trader.register(email="pending@example.com")
+    sb.faults.add("timeout", endpoint="create_trading_account")
+    _, key = open_account(client, seed.OFFER_LIVE_USD)
+    response = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
+    assert response.status_code == 202
+    with app.app_context():
+        assert db.session.scalar(db.select(TradingAccountRequest.state).filter_by(idempotency_key=key)) == "pending"
+
+
+def test_broker_down_on_accounts_page_is_a_friendly_503(app, trader, sb, client):
+    app.config["ACCOUNTS_CACHE_TTL"] = 0
+    trader.register(email="down@example.com")
+    sb.faults.add("error", endpoint="trading_accounts", status=500)
+    response = client.get("/accounts")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.get_data(as_text=True)

@@ -1,0 +1,51 @@
+"""Log in and log out: one generic error, same-site ``next`` only, logout by POST."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def registered(trader):
+    trader.register(email="nora@example.com")
+    trader.logout()
+    return trader
+
+
+def test_login_trims_and_ignores_case_of_email(registered):
+    html = registered.login(email="  NORA@Example.com ").get_data(as_text=True)
+    assert "My trading accounts" in html and "nora@example.com" in html
+
+
+@pytest.mark.parametrize("email,password", [("nora@example.com", "Wrong-Pass1"), ("nobody@example.com", "Sunny-Day42")])
+def test_login_failure_says_the_same_for_unknown_email_and_wrong_password(registered, email, password):
+    response = registered.login(email=email, password=password)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Email or password is incorrect." in html
+    assert f'value="{email}"' in html and password not in html
+
+
+def test_login_follows_same_site_next(registered, client):
+    response = client.post("/login", data={"email": "nora@example.com", "password": "Sunny-Day42",
+                                           "next": "/accounts/new"})
+    assert response.status_code == 302 and response.headers["Location"] == "/accounts/new"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+def test_login_ignores_offsite_next(registered, client, target):
+    response = client.post("/login", data={"email": "nora@example.com", "password": "Sunny-Day42",
+                                           "next": target})
+    assert response.headers["Location"] == "/accounts"
+
+
+def test_protected_page_sends_to_login_and_back(registered, client):
+    response = client.get("/accounts/new")
+    assert response.status_code == 302 and "/login?next=%2Faccounts%2Fnew" in response.headers["Location"]
+
+
+def test_logout_is_a_post(registered, client):
+    registered.login(email="nora@example.com")
+    assert client.get("/logout").status_code == 405
+    html = registered.logout().get_data(as_text=True)
+    assert "You have been logged out." in html
+    assert client.get("/accounts").status_code == 302

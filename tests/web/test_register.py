@@ -1,0 +1,176 @@
+"""Registration: one submit creates the Account with its offer at Broker-API, then the portal user."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.extensions import db
+from portal.models import PortalUser, SignupAttempt
+from sandbox import seed
+
+
+def broker_account(sb, email):
+    return next((a for a in sb.store.data["accounts"].values() if a["email"].lower() == email.lower()), None)
+
+
+def users(app):
+    with app.app_context():
+        return db.session.scalars(db.select(PortalUser)).all()
+
+
+def attempts(app):
+    with app.app_context():
+        return [a.state for a in db.session.scalars(db.select(SignupAttempt).order_by(SignupAttempt.id))]
+
+
+def test_register_page_offers_only_visible_offers(client):
+    html = client.get("/register").get_data(as_text=True)
+    assert "Demo Standard USD" in html and "Live Raw GBP" in html
+    assert "Staff Hidden USD" not in html
+    assert "group" not in html.lower()
+
+
+def test_register_preselects_offer_from_link(client):
+    html = client.get(f"/register?offer={seed.OFFER_LIVE_GBP}").get_data(as_text=True)
+    assert re.search(rf'value="{seed.OFFER_LIVE_GBP}"\s+checked', html)
+    assert not re.search(rf'value="{seed.OFFER_DEMO_USD}"\s+checked', html)
+
+
+@pytest.mark.parametrize("offer", [seed.OFFER_HIDDEN, "no-such-offer"])
+def test_register_link_with_hidden_or_unknown_offer_is_explained(client, offer):
+    html = client.get(f"/register?offer={offer}").get_data(as_text=True)
+    assert "That offer is not available" in html
+    assert "Demo Standard USD" in html
+
+
+def test_register_creates_account_with_offer_and_logs_in(app, trader, sb):
+    response = trader.register(email="  Nora.Trader@Example.com ", offer=seed.OFFER_DEMO_EUR)
+    html = response.get_data(as_text=True)
+    assert response.request.path == "/accounts"
+    assert "Demo Standard EUR" in html and "5,000.00" in html and "Start trading" in html
+    account = broker_account(sb, "nora.trader@example.com")
+    assert account["personalDetails"]["firstname"] == "Nora"
+    assert sb.password_of(account["uuid"]) == trader.PASSWORD
+    assert account["accountConfiguration"]["roleUuid"] == seed.ROLE_USER
+    (user,) = users(app)
+    assert user.email == "nora.trader@example.com" and user.account_uuid == account["uuid"]
+    assert user.password_hash.startswith("$argon2id$")
+    assert attempts(app) == ["done"]
+    assert "nora.trader@example.com" in html  # the header shows who is logged in
+
+
+def test_register_sends_optional_details_only_when_given(trader, sb):
+    trader.register(email="opt@example.com", country="PL", phone="+48 600 700 800")
+    account = broker_account(sb, "opt@example.com")
+    assert account["addressDetails"]["country"] == "PL"
+    assert account["contactDetails"]["phoneNumber"] == "+48 600 700 800"
+
+
+def test_register_field_errors_keep_what_was_typed_except_passwords(app, trader, sb):
+    response = trader.register(email="not-an-email", first_name="", last_name="Smith-Jones",
+                               password="short", confirm="different", terms="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter a valid email address" in html
+    assert "Enter your first name." in html
+    assert "Use at least 8 characters." in html
+    assert "You need to accept the terms to continue." in html
+    assert 'value="not-an-email"' in html and 'value="Smith-Jones"' in html
+    assert "short" not in html.split("<form", 1)[1].split("</form>")[0].replace("shortly", "")
+    assert 'aria-invalid="true"' in html and 'aria-describedby="email-error"' in html
+    assert users(app) == [] and sb.call_count("create_account") == 0
+
+
+def test_register_mismatched_confirmation_is_explained(trader):
+    html = trader.register(confirm="Sunny-Day43").get_data(as_text=True)
+    assert "The two passwords do not match." in html
+
+
+def test_register_posting_a_hidden_offer_creates_nothing(app, trader, sb):
+    html = trader.register(offer=seed.OFFER_HIDDEN).get_data(as_text=True)
+    assert "That offer is not available" in html
+    assert sb.call_count("create_account") == 0 and users(app) == []
+
+
+@pytest.mark.parametrize("status", [400, 409, 422])
+def test_register_with_email_taken_at_broker_links_to_login(app, trader, sb, status):
+    sb.variants.duplicate_email_status = status
+    html = trader.register(email="legacy.trader@example.com").get_data(as_text=True)
+    assert "This email is already registered" in html
+    assert 'href="/login"' in html
+    assert users(app) == [] and attempts(app) == ["taken"]
+
+
+def test_register_twice_with_same_email_is_refused_before_the_broker(app, trader, sb, client):
+    trader.register(email="twice@example.com")
+    trader.logout()
+    sb.reset_calls()
+    html = trader.register(email="TWICE@example.com").get_data(as_text=True)
+    assert "This email is already registered" in html
+    assert sb.call_count("create_account") == 0 and len(users(app)) == 1
+
+
+def test_register_when_broker_fails_shows_503_and_keeps_the_form(app, trader, sb):
+    sb.faults.add("error", endpoint="create_account", status=502)
+    response = trader.register(email="down@example.com")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "your account was not created" in html and 'value="down@example.com"' in html
+    assert users(app) == [] and attempts(app) == ["failed"]
+
+
+def test_register_when_rate_limited_shows_503(app, trader, sb):
+    sb.faults.add("rate_limit", endpoint="create_account", retry_after=120)
+    response = trader.register(email="busy@example.com")
+    assert response.status_code == 503 and users(app) == []
+    assert broker_account(sb, "busy@example.com") is None
+
+
+@pytest.mark.parametrize("then", ["error", "timeout"])
+def test_register_lost_answer_accepts_the_account_it_created(app, trader, sb, then):
+    sb.faults.add("commit_then_fail", endpoint="create_account", then=then)
+    response = trader.register(email="lost@example.com")
+    assert response.request.path == "/accounts"
+    assert len([a for a in sb.store.data["accounts"].values() if a["email"] == "lost@example.com"]) == 1
+    assert [u.email for u in users(app)] == ["lost@example.com"]
+
+
+def test_register_lost_answer_with_nothing_created_stays_pending(app, trader, sb):
+    sb.faults.add("timeout", endpoint="create_account")
+    response = trader.register(email="slow@example.com")
+    assert response.status_code == 202
+    assert "We are finishing your account" in response.get_data(as_text=True)
+    assert attempts(app) == ["pending"] and users(app) == []
+
+
+def test_register_lost_answer_for_someone_elses_account_is_already_registered(app, trader, sb):
+    sb.faults.add("timeout", endpoint="create_account")
+    html = trader.register(email="ann@example.com").get_data(as_text=True)
+    assert "This email is already registered" in html
+    assert users(app) == [] and attempts(app) == ["taken"]
+
+
+def test_retry_after_an_unconfirmed_attempt_claims_it_with_the_new_password(app, trader, sb):
+    sb.faults.add("commit_then_fail", endpoint="create_account", then="timeout", times=1)
+    sb.faults.add("error", endpoint="account_by_email", times=3)
+    sb.faults.add("error", endpoint="search_accounts", times=3)
+    first = trader.register(email="retry@example.com")
+    assert first.status_code == 202 and attempts(app) == ["pending"]
+    sb.faults.clear()
+    second = trader.register(email="retry@example.com", password="Other-Pass77", confirm="Other-Pass77")
+    assert second.request.path == "/accounts"
+    account = broker_account(sb, "retry@example.com")
+    assert sb.password_of(account["uuid"]) == "Other-Pass77"
+    trader.logout()
+    assert "My trading accounts" in trader.login("retry@example.com", "Other-Pass77").get_data(as_text=True)
+
+
+def test_register_with_approval_offer_shows_awaiting_approval(trader, sb):
+    html = trader.register(email="pro@example.com", offer=seed.OFFER_APPROVAL).get_data(as_text=True)
+    assert "Awaiting approval" in html
+
+
+def test_register_sends_the_trader_language(trader, sb):
+    trader.register(email="lang@example.com")
+    assert broker_account(sb, "lang@example.com")["personalDetails"]["language"] == "en"
