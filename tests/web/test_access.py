@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import Trader
+from tests.support import Trader
 from sandbox import seed
 
 

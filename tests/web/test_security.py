@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_app
+from tests.support import make_app
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -1,0 +1,50 @@
+"""The offer catalogue is cached: a warm offers page costs zero Broker-API calls."""
+from __future__ import annotations
+
+import pytest
+
+from sandbox import seed
+from tests.support import answers, make_app
+
+
+def test_warm_offers_page_costs_no_broker_call(client, sb):
+    client.get("/offers")
+    sb.reset_calls()
+    html = client.get("/offers").get_data(as_text=True)
+    assert sb.call_count() == 0
+    assert "Demo Standard USD" in html and "1:200" in html and "10,000.00 USD" in html
+
+
+def test_offers_page_cards_use_offer_demo_not_system_demo(client):
+    html = client.get("/offers").get_data(as_text=True)
+    card = html.split('id="offer-' + seed.OFFER_DEMO_EUR)[1].split("</article>")[0]
+    assert "Demo" in card and "Live" not in card
+    assert "Staff Hidden USD" not in html and "group" not in html.lower()
+    assert "MT5" in html
+
+
+def test_offers_cache_expires(app, sb, client):
+    app.config["OFFERS_CACHE_TTL"] = 0
+    client.get("/offers")
+    sb.reset_calls()
+    client.get("/offers")
+    assert sb.call_count("offers") == 1
+
+
+def test_offers_outage_is_a_friendly_503(client, sb):
+    sb.faults.add("error", endpoint="offers", status=503)
+    response = client.get("/offers")
+    assert response.status_code == 503 and "Temporarily unavailable" in response.get_data(as_text=True)
+
+
+@pytest.mark.skipif(not answers(6379), reason="Redis does not answer on 127.0.0.1:6379")
+def test_redis_cache_is_shared_between_app_instances(sb, tmp_path):
+    import redis
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
+    one = make_app(sb, f"sqlite:///{tmp_path / 'a.db'}", REDIS_URL="redis://127.0.0.1:6379/15")
+    two = make_app(sb, f"sqlite:///{tmp_path / 'b.db'}", REDIS_URL="redis://127.0.0.1:6379/15")
+    one.test_client().get("/offers")
+    sb.reset_calls()
+    assert "Demo Standard USD" in two.test_client().get("/offers").get_data(as_text=True)
+    assert sb.call_count() == 0
