@@ -36,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # httpx logs full URLs (emails in lookup paths); our client logs path templates instead.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:
