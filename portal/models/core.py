@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
-from .extensions import db
+from ..extensions import db
 
 
 def utcnow() -> datetime:
