@@ -1,13 +1,98 @@
-"""Locale selection; every user-facing string goes through Flask-Babel's gettext."""
+"""Locale choice, the remembered ``lang`` cookie, the language switcher, localized countries."""
 from __future__ import annotations
 
-from flask import current_app, request
+import gettext
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .extensions import db
+
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+# Each language is named in itself, so a reader finds their own whatever the page language is.
+LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
+KEPT_ARGS = ("offer", "next")
 
 
 def select_locale() -> str:
     """``?lang=``, then the ``lang`` cookie, then Accept-Language, among supported languages."""
     supported = current_app.config["LANGUAGES"]
-    for candidate in (request.args.get("lang"), request.cookies.get("lang")):
+    for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if candidate in supported:
             return candidate
-    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    best = request.accept_languages.best_match(supported)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The two-letter code of the language this request is answered in."""
+    locale = get_locale()
+    return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_links() -> list[dict]:
+    """One switcher entry per language: this page in that language, and whether it is current."""
+    rule = request.url_rule
+    same_page = rule is not None and "GET" in rule.methods and request.endpoint != "static"
+    # Only arguments that choose what the page shows are kept: the links never echo other input.
+    kept = {k: v for k, v in request.args.items() if k in KEPT_ARGS}
+    args = {**(request.view_args or {}), **kept} if same_page else {}
+    links = []
+    for code in current_app.config["LANGUAGES"]:
+        args["lang"] = code
+        url = (url_for(request.endpoint, **args) if same_page
+               else url_for("marketing.home", lang=code))
+        links.append({"code": code, "name": LANGUAGE_NAMES.get(code, code), "url": url,
+                      "current": code == current_language()})
+    return links
+
+
+def remember_language(response):
+    """Keep a language chosen with ``?lang=`` in a cookie, and for a logged-in trader's emails."""
+    chosen = request.args.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        if request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(
+                COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            )
+        if current_user.is_authenticated and current_user.language != chosen:
+            current_user.language = chosen  # emails follow the language the trader reads in
+            db.session.commit()
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@lru_cache(maxsize=8)
+def _country_names(language: str) -> tuple[tuple[str, str], ...]:
+    if language == "en":
+        translate = str
+    else:
+        catalog = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language],
+                                      fallback=True)
+        translate = catalog.gettext
+    names = ((c.alpha_2, translate(c.name)) for c in pycountry.countries)
+    return tuple(sorted(names, key=lambda pair: _collation_key(pair[1])))
+
+
+def _collation_key(name: str) -> str:
+    """Sort key that files letters with diacritics beside their base letter (Ł with L)."""
+    folded = unicodedata.normalize("NFKD", name.replace("Ł", "L").replace("ł", "l"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+
+def country_names() -> list[tuple[str, str]]:
+    """ISO 3166 countries as (alpha-2 code, name in the current language), sorted by name."""
+    return list(_country_names(current_language()))
+
+
+def init_i18n(app: Flask) -> None:
+    """Remember ``?lang=`` in a cookie and give templates the language switcher."""
+    app.after_request(remember_language)
+    app.jinja_env.globals["language_links"] = language_links

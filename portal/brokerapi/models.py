@@ -139,6 +139,7 @@ class Account:
     personal_details: dict = field(default_factory=dict)
     contact_details: dict = field(default_factory=dict)
     address_details: dict = field(default_factory=dict)
+    banking_details: dict = field(default_factory=dict)
     account_configuration: dict = field(default_factory=dict)
     lead_details: dict = field(default_factory=dict)
 
@@ -154,6 +155,7 @@ class Account:
             personal_details=_dict(data.get("personalDetails")),
             contact_details=_dict(data.get("contactDetails")),
             address_details=_dict(data.get("addressDetails")),
+            banking_details=_dict(data.get("bankingDetails")),
             account_configuration=_dict(data.get("accountConfiguration")),
             lead_details=_dict(data.get("leadDetails")),
         )

@@ -1,0 +1,137 @@
+"""Forms of the profile and my-data pages: every label and message wrapped for translation."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..services.profile import FIELDS, LOCKED_WHEN_VERIFIED
+from .forms import NAME_RULES, country_choices
+
+ADULT_AGE = 18
+EARLIEST_BIRTH_YEAR = 1900
+PHONE_EXAMPLE = "+48 600 700 800"
+NATIONAL_NUMBER = re.compile(r"^[0-9][0-9 ()./-]{5,}$")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _length(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(n)d characters.", n=n))
+
+
+def years_between(born: date, today: date) -> int:
+    """Whole years from ``born`` to ``today`` (born on 29 February: a year older on 1 March)."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class ProfileForm(FlaskForm):
+    """The optional Account details; names are required while they can be edited."""
+
+    first_name = StringField(
+        _l("First name"), filters=[_strip],
+        validators=[DataRequired(message=_l("Enter your first name.")), *NAME_RULES],
+        render_kw={"autocomplete": "given-name"},
+    )
+    last_name = StringField(
+        _l("Last name"), filters=[_strip],
+        validators=[DataRequired(message=_l("Enter your last name.")), *NAME_RULES],
+        render_kw={"autocomplete": "family-name"},
+    )
+    date_of_birth = DateField(
+        _l("Date of birth (optional)"), validators=[Optional()],
+        invalid_value_message=_l("Enter a real date, like 1990-05-31."),
+        render_kw={"autocomplete": "bday"},
+    )
+    phone = StringField(
+        _l("Phone (optional)"), filters=[_strip], validators=[Optional(), _length(32)],
+        description=_l("With the country code, like %(example)s.", example=PHONE_EXAMPLE),
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
+    country = SelectField(_l("Country (optional)"), validators=[Optional()], validate_choice=False,
+                          render_kw={"autocomplete": "country"})
+    street = StringField(_l("Street and number (optional)"), filters=[_strip],
+                         validators=[Optional(), _length(200)],
+                         render_kw={"autocomplete": "street-address"})
+    city = StringField(_l("City (optional)"), filters=[_strip],
+                       validators=[Optional(), _length(100)],
+                       render_kw={"autocomplete": "address-level2"})
+    post_code = StringField(_l("Post code (optional)"), filters=[_strip],
+                            validators=[Optional(), _length(20)],
+                            render_kw={"autocomplete": "postal-code"})
+    state = StringField(_l("State or region (optional)"), filters=[_strip],
+                        validators=[Optional(), _length(100)],
+                        render_kw={"autocomplete": "address-level1"})
+
+    def __init__(self, *args, locked: bool = False, current: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = locked
+        self.current = current or {}
+        current_country = self.current.get("country", "")
+        choices = country_choices()
+        if current_country and current_country not in {code for code, _ in choices}:
+            # The back office may have stored a country outside ISO 3166: keep it selectable.
+            choices.insert(1, (current_country, current_country))
+        self.country.choices = choices
+        if locked:
+            # Not shown as inputs; a value posted anyway is checked (and refused) by the service.
+            for name in ("first_name", "last_name"):
+                self[name].validators = [Optional(), *NAME_RULES]
+
+    def validate_country(self, field):
+        if field.data and field.data not in {code for code, _ in field.choices}:
+            raise ValidationError(_l("Choose a country from the list."))
+
+    def validate_date_of_birth(self, field):
+        if field.data is None:
+            return  # not a date: the field already says so
+        today = datetime.now(timezone.utc).date()
+        if field.data > today:
+            raise ValidationError(_l("The date of birth cannot be in the future."))
+        if field.data.year < EARLIEST_BIRTH_YEAR:
+            raise ValidationError(_l("Enter a real date of birth."))
+        if years_between(field.data, today) < ADULT_AGE:
+            raise ValidationError(_l("You must be at least %(n)d years old to trade.", n=ADULT_AGE))
+
+    def validate_phone(self, field):
+        if field.data == self.current.get("phone"):
+            return  # unchanged: a number the back office stored is not ours to judge
+        region = self.country.data if len(self.country.data or "") == 2 else None
+        try:
+            number = phonenumbers.parse(field.data, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            if region is None and NATIONAL_NUMBER.match(field.data):
+                raise ValidationError(_l(
+                    "Start the number with its country code, like %(example)s.",
+                    example=PHONE_EXAMPLE))
+            raise ValidationError(_l("Enter a valid phone number, like %(example)s.",
+                                     example=PHONE_EXAMPLE))
+        field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def values(self) -> dict[str, str]:
+        """The submitted details for the profile service; locked fields only when posted."""
+        result = {}
+        for name in FIELDS:
+            data = self[name].data
+            if self.locked and name in LOCKED_WHEN_VERIFIED and not data:
+                continue
+            result[name] = data.isoformat() if isinstance(data, date) else (data or "")
+        return result
+
+
+class DeletionForm(FlaskForm):
+    """Ask staff to delete the trader's data."""
+
+    confirm = BooleanField(
+        _l("I understand, and I ask you to delete my data."),
+        validators=[DataRequired(message=_l("Tick the box to confirm the request."))],
+    )
