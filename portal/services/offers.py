@@ -1,7 +1,10 @@
 """The offer catalogue: cached briefly, because offers change rarely and every page shows them."""
 from __future__ import annotations
 
-from flask import current_app
+import re
+import unicodedata
+
+from flask import current_app, g, has_request_context
 
 from ..brokerapi import Offer
 from ..extensions import broker, cache
@@ -10,11 +13,20 @@ CACHE_KEY = "offers:v1"
 
 
 def all_offers() -> list[Offer]:
-    """Every offer at the broker, hidden ones included, from a short-lived cache."""
-    raw = cache.backend.get(CACHE_KEY)
-    if raw is None:
-        raw = broker.client.offers_json()
-        cache.backend.set(CACHE_KEY, raw, current_app.config["OFFERS_CACHE_TTL"])
+    """Every offer at the broker, hidden ones included, from a short-lived cache.
+
+    Within one web request the catalogue is read once, so a page that lists offers and links
+    them by slug sees one consistent catalogue and costs at most one Broker-API call.
+    """
+    if has_request_context() and "offers_raw" in g:
+        raw = g.offers_raw
+    else:
+        raw = cache.backend.get(CACHE_KEY)
+        if raw is None:
+            raw = broker.client.offers_json()
+            cache.backend.set(CACHE_KEY, raw, current_app.config["OFFERS_CACHE_TTL"])
+        if has_request_context():
+            g.offers_raw = raw
     return [Offer.from_json(o) for o in raw]
 
 
@@ -28,6 +40,62 @@ def find_visible(uuid: str | None) -> Offer | None:
     return next((o for o in visible_offers() if o.uuid == uuid), None) if uuid else None
 
 
+def slugify(name: str) -> str:
+    """A readable URL part from an offer name: "Demo Standard USD" -> "demo-standard-usd"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "offer"
+
+
+def slugs() -> dict[str, str]:
+    """Offer uuid -> unique slug; collisions get "-2", "-3"… in order of creation, then uuid."""
+    ordered = sorted(all_offers(),
+                     key=lambda o: (o.created.isoformat() if o.created else "", o.uuid))
+    taken: set[str] = set()
+    result: dict[str, str] = {}
+    for offer in ordered:
+        base = slug = slugify(offer.name)
+        n = 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        result[offer.uuid] = slug
+    return result
+
+
+def find_any(ref: str | None) -> Offer | None:
+    """Any offer, hidden ones included, by uuid or slug (for campaigns and their links)."""
+    if not ref:
+        return None
+    catalogue = all_offers()
+    by_uuid = next((o for o in catalogue if o.uuid == ref), None)
+    if by_uuid is not None:
+        return by_uuid
+    uuid = next((u for u, s in slugs().items() if s == ref.lower()), None)
+    return next((o for o in catalogue if o.uuid == uuid), None)
+
+
+def find_offerable(ref: str | None, allowed_hidden: str | None = None) -> Offer | None:
+    """A visible offer by uuid or slug, or the one hidden offer a campaign allows; else None."""
+    offer = find_any(ref)
+    if offer is None or (offer.hidden and offer.uuid != allowed_hidden):
+        return None
+    return offer
+
+
+def first_offerable(refs: list[str], allowed_hidden: str | None = None) -> Offer | None:
+    """The first of several offer values (a repeated ``?offer=``) that a trader may choose."""
+    return next(filter(None, (find_offerable(r, allowed_hidden) for r in refs[:5])), None)
+
+
+def offerable(allowed_hidden: str | None = None) -> list[Offer]:
+    """The visible offers, plus the hidden offer a campaign allows (listed last)."""
+    extra = find_offerable(allowed_hidden, allowed_hidden) if allowed_hidden else None
+    return visible_offers() + ([extra] if extra is not None and extra.hidden else [])
+
+
 def forget() -> None:
     """Drop the cached catalogue so the next read asks Broker-API."""
     cache.backend.delete(CACHE_KEY)
+    if has_request_context():
+        g.pop("offers_raw", None)
