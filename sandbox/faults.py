@@ -23,7 +23,9 @@ class FaultRule:
     status: int = 500
     retry_after: int | None = None
     then: str = "error"
+    skip: int = 0
     fired: int = 0
+    passed: int = 0
 
     def matches(self, endpoint: str, method: str) -> bool:
         """Tell whether the rule applies to this endpoint and method and is not spent."""
@@ -52,8 +54,8 @@ class Faults:
             self.rng = random.Random(seed)
 
     def add(self, kind: str, *, endpoint=None, method=None, times=None, share=1.0,
-            latency_ms=0, status=500, retry_after=None, then="error") -> FaultRule:
-        """Add a rule and return it."""
+            latency_ms=0, status=500, retry_after=None, then="error", skip=0) -> FaultRule:
+        """Add a rule and return it; ``skip`` lets that many matching requests through first."""
         if kind not in KINDS:
             raise ValueError(f"Unknown fault kind '{kind}', expected one of {', '.join(KINDS)}")
         if then not in THEN_KINDS:
@@ -67,6 +69,7 @@ class Faults:
             times=None if times is None else int(times), share=float(share),
             latency_ms=int(latency_ms), status=int(status),
             retry_after=None if retry_after is None else int(retry_after), then=then,
+            skip=int(skip),
         )
         with self._lock:
             self.rules.append(rule)
@@ -93,7 +96,10 @@ class Faults:
         return latency, chosen
 
     def _strikes(self, rule: FaultRule) -> bool:
-        """Roll the dice for a rule's share and count the hit."""
+        """Let ``skip`` requests through, roll the dice for the share, and count the hit."""
+        if rule.passed < rule.skip:
+            rule.passed += 1
+            return False
         if rule.share < 1.0 and self.rng.random() >= rule.share:
             return False
         rule.fired += 1

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from . import paths
+from .budget import make_budget
 from .errors import (
     BrokerUnavailable,
     EmailTaken,
@@ -90,6 +91,7 @@ class BrokerClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         observer: Callable[[str, int | None, float], None] | None = None,
+        budget=None,
     ):
         self._http = httpx.Client(
             base_url=base_url,
@@ -105,12 +107,15 @@ class BrokerClient:
         self.branch_name = branch_name
         self._sleep = sleep
         self._observer = observer
+        self.budget = budget
         self._names: dict[str, str] = {}
         self._names_lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config, **kwargs) -> "BrokerClient":
         """Build a client from the portal's Flask config mapping."""
+        kwargs.setdefault("budget", make_budget(
+            config.get("REDIS_URL"), config["BROKER_API_TOKEN"], config["BROKER_BUDGET_PER_MINUTE"]))
         return cls(
             config["BROKER_API_URL"],
             config["BROKER_API_TOKEN"],
@@ -149,6 +154,8 @@ class BrokerClient:
             remaining = ends_at - time.monotonic()
             if remaining <= 0:
                 raise BrokerUnavailable(f"{method} {template}: deadline exceeded")
+            self._spend_budget(method, template, ends_at)
+            remaining = ends_at - time.monotonic()
             timeout = httpx.Timeout(
                 min(self.read_timeout, remaining), connect=min(self.connect_timeout, remaining)
             )
@@ -184,6 +191,15 @@ class BrokerClient:
             wait = self._backoff(attempt)
             if time.monotonic() + wait >= ends_at:
                 raise error
+            self._sleep(wait)
+
+    def _spend_budget(self, method: str, template: str, ends_at: float) -> None:
+        """Wait for a slot in the shared request budget, but never past the call's deadline."""
+        if self.budget is None:
+            return
+        while (wait := self.budget.try_take()) > 0:
+            if time.monotonic() + wait >= ends_at:
+                raise RateLimited(f"{method} {template}: request budget spent", retry_after=wait)
             self._sleep(wait)
 
     @staticmethod

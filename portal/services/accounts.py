@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..brokerapi import BrokerUnavailable, Offer, Rejected, TradingAccount
+from ..brokerapi import BrokerUnavailable, Offer, RateLimited, Rejected, TradingAccount
 from ..extensions import broker, cache, db
 from ..models import OperationState, PortalUser, TradingAccountRequest
 from . import audit, offers
@@ -62,7 +62,14 @@ class Row:
 
 
 def _cache_key(user: PortalUser) -> str:
-    return f"trading-accounts:{user.account_uuid}"
+    """Versioned by the trader's latest request change, so every process misses after a change.
+
+    Without Redis each process caches on its own; a key that moves when the portal opens an
+    account makes the other processes' copies unreachable instead of stale.
+    """
+    changed = db.session.scalar(db.select(db.func.max(TradingAccountRequest.updated_at))
+                                .filter_by(user_id=user.id))
+    return f"trading-accounts:{user.account_uuid}:{changed.timestamp() if changed else 0}"
 
 
 def _broker_items(user: PortalUser, fresh: bool = False) -> list[TradingAccount]:
@@ -72,10 +79,6 @@ def _broker_items(user: PortalUser, fresh: bool = False) -> list[TradingAccount]
         raw = broker.client.trading_accounts_json(user.account_uuid, user.email)
         cache.backend.set(key, raw, current_app.config["ACCOUNTS_CACHE_TTL"])
     return [TradingAccount.from_json(i) for i in raw]
-
-
-def forget(user: PortalUser) -> None:
-    cache.backend.delete(_cache_key(user))
 
 
 def note_awaiting_approval(user: PortalUser, offer_uuid: str, known: list[str] | None = None) -> None:
@@ -180,41 +183,50 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
     db.session.commit()
     try:
         created = broker.client.create_trading_account(user.account_uuid, offer.uuid)
-        login = created.login or None
     except Rejected as exc:
         request.move(OperationState.FAILED, error=(exc.detail or "rejected")[:500])
         db.session.commit()
         raise OpenRejected(exc.detail) from exc
-    except BrokerUnavailable as exc:
-        login = _recover(user, request, offer, exc)
-    request.move(OperationState.DONE, login=login)
-    audit.record("account_opened", actor, user=user, offer=offer.uuid, login=login)
-    db.session.commit()
-    forget(user)
+    except (BrokerUnavailable, RateLimited) as exc:
+        login = recover(user, request, exc)
+    else:
+        login = created.login or None
+    finish(user, request, login, actor)
     return request
 
 
-def _recover(user, request, offer: Offer, exc: BrokerUnavailable) -> str | None:
-    """After a lost answer, a new login in this offer that was not there before is ours."""
-    def settle(state: OperationState, error: Exception):
-        request.move(state, error=str(exc)[:500])
-        db.session.commit()
-        raise error
+def finish(user: PortalUser, request: TradingAccountRequest, login: str | None,
+           actor: audit.Actor) -> None:
+    """The broker has the trading account (``login`` None while it awaits approval)."""
+    request.move(OperationState.DONE, login=login, next_attempt_at=None, error=None)
+    audit.record("account_opened", actor, user=user, offer=request.offer_uuid, login=login)
+    db.session.commit()  # moves the cache key: the next list is fresh in every process
 
-    if not exc.sent:
-        settle(OperationState.FAILED, exc)
+
+def new_login(user: PortalUser, request: TradingAccountRequest) -> str | None:
+    """A login in the request's offer that was not there before the request: provably ours."""
+    claimed = set(db.session.scalars(db.select(TradingAccountRequest.login).filter(
+        TradingAccountRequest.user_id == user.id, TradingAccountRequest.id != request.id,
+        TradingAccountRequest.login.is_not(None))))
+    items = _broker_items(user, fresh=True)
+    return next((t.login for t in items if t.login and t.offer_uuid == request.offer_uuid
+                 and t.login not in request.logins_before and t.login not in claimed), None)
+
+
+def recover(user: PortalUser, request: TradingAccountRequest, exc: Exception) -> str | None:
+    """After a lost answer or a busy broker: find our new login, or park the request."""
+    sent = not isinstance(exc, RateLimited) and getattr(exc, "sent", True)
     try:
-        items = _broker_items(user, fresh=True)
-    except BrokerUnavailable:
-        settle(OperationState.PENDING, OpenPending())
-    fresh = [t for t in items if t.offer_uuid == offer.uuid and t.login not in request.logins_before]
-    if fresh:
-        return fresh[0].login
-    if exc.status is not None and offer.auto_creation:
-        settle(OperationState.FAILED, exc)  # a 5xx with nothing new behind it created nothing
-    # A timeout, or an approval offer (which lists nothing until approved): cannot be proven
-    # either way, so the request stays pending for the worker.
-    settle(OperationState.PENDING, OpenPending())
+        login = new_login(user, request) if sent else None
+    except (BrokerUnavailable, RateLimited):
+        login = None
+    if login:
+        return login
+    # Whether any try so far may have reached the broker (an approval offer cannot be re-checked).
+    request.maybe_sent = sent if request.attempts <= 1 else (request.maybe_sent or sent)
+    request.park(str(exc), current_app.config["WORKER_BACKOFF_SECONDS"])
+    db.session.commit()
+    raise OpenPending()
 
 
 def _check_limits(user: PortalUser, offer: Offer, items: list[TradingAccount]) -> None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 RULE_TEXT = _l("At least 8 characters, with an upper-case letter, a lower-case letter and a digit.")
+
+COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
@@ -27,7 +31,16 @@ def problems(password: str) -> list[str]:
         found.append(_l("Mix upper-case and lower-case letters."))
     if not re.search(r"\d", password):
         found.append(_l("Include at least one digit."))
+    if not found and password.lower() in _common():
+        found.append(_l("This password is too common. Choose one that is harder to guess."))
     return found
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    """The shipped list of common passwords, lower-case."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
 
 
 def hash_password(password: str) -> str:

@@ -111,20 +111,18 @@ def test_register_twice_with_same_email_is_refused_before_the_broker(app, trader
     assert sb.call_count("create_account") == 0 and len(users(app)) == 1
 
 
-def test_register_when_broker_fails_shows_503_and_keeps_the_form(app, trader, sb):
-    sb.faults.add("error", endpoint="create_account", status=502)
+@pytest.mark.parametrize("fault", [{"kind": "error", "status": 502}, {"kind": "rate_limit", "retry_after": 120}])
+def test_register_when_broker_fails_is_parked_for_the_worker(app, trader, sb, fault):
+    sb.faults.add(fault.pop("kind"), endpoint="create_account", **fault)
     response = trader.register(email="down@example.com")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 503
-    assert "your account was not created" in html and 'value="down@example.com"' in html
-    assert users(app) == [] and attempts(app) == ["failed"]
-
-
-def test_register_when_rate_limited_shows_503(app, trader, sb):
-    sb.faults.add("rate_limit", endpoint="create_account", retry_after=120)
-    response = trader.register(email="busy@example.com")
-    assert response.status_code == 503 and users(app) == []
-    assert broker_account(sb, "busy@example.com") is None
+    assert response.status_code == 202
+    assert "We are finishing your account" in response.get_data(as_text=True)
+    assert users(app) == [] and attempts(app) == ["pending"]
+    assert broker_account(sb, "down@example.com") is None
+    with app.app_context():
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert attempt.secret and trader.PASSWORD not in attempt.secret  # kept, but encrypted
+        assert attempt.next_attempt_at is not None
 
 
 @pytest.mark.parametrize("then", ["error", "timeout"])
@@ -174,3 +172,9 @@ def test_register_with_approval_offer_shows_awaiting_approval(trader, sb):
 def test_register_sends_the_trader_language(trader, sb):
     trader.register(email="lang@example.com")
     assert broker_account(sb, "lang@example.com")["personalDetails"]["language"] == "en"
+
+
+def test_a_filled_honeypot_creates_nothing_and_says_try_again(app, trader, sb):
+    html = trader.register(email="bot@example.com", website="http://spam.example").get_data(as_text=True)
+    assert "We could not create your account" in html
+    assert sb.call_count("create_account") == 0 and users(app) == []

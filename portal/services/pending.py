@@ -1,0 +1,151 @@
+"""Completing parked sign-ups and open-account requests, for the background worker.
+
+Before any retry the broker is asked whether an earlier try already succeeded, with the same
+ownership rules as the web request, so nothing is created twice or handed to the wrong person.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+
+from ..brokerapi import BrokerUnavailable, EmailTaken, RateLimited, Rejected
+from ..extensions import broker, db
+from ..models import OperationState, PortalUser, SignupAttempt, TradingAccountRequest, utcnow
+from .. import metrics
+from . import accounts, audit, notifications, offers, onboarding
+
+log = logging.getLogger("portal.worker")
+WORKER = audit.Actor(ip=None, user_agent="portal-worker")
+LEASE = timedelta(minutes=2)
+
+
+def due(model, now=None, limit: int = 20) -> list:
+    """Pending rows whose retry time has come, oldest first."""
+    now = now or utcnow()
+    return db.session.scalars(
+        db.select(model).filter(model.state == OperationState.PENDING.value,
+                                model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at).limit(limit)
+    ).all()
+
+
+def claim(row) -> bool:
+    """Take a row for this worker by moving its due time forward; False if another took it."""
+    model = type(row)
+    result = db.session.execute(
+        db.update(model).where(model.id == row.id, model.state == OperationState.PENDING.value,
+                               model.next_attempt_at == row.next_attempt_at)
+        .values(next_attempt_at=utcnow() + LEASE)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def run_once() -> int:
+    """Process every due item once; return how many were tried."""
+    tried = 0
+    for attempt in due(SignupAttempt):
+        if claim(attempt):
+            tried += 1
+            _guard(complete_signup, attempt)
+    for request in due(TradingAccountRequest):
+        if claim(request):
+            tried += 1
+            _guard(complete_open, request)
+    return tried
+
+
+def _guard(work, row) -> None:
+    try:
+        work(row)
+    except Exception:  # one bad row must not stop the worker; it is retried after its lease
+        db.session.rollback()
+        log.exception("pending %s %s failed unexpectedly", type(row).__name__, row.id)
+
+
+def _too_old(row) -> bool:
+    return utcnow() - row.started_at > timedelta(hours=current_app.config["PENDING_MAX_AGE_HOURS"])
+
+
+def complete_signup(attempt: SignupAttempt) -> None:
+    """Finish a parked sign-up: accept our Account if it exists, else send it again."""
+    if _too_old(attempt):
+        return fail_signup(attempt, "too old")
+    attempt.move(OperationState.SENT, attempts=attempt.attempts + 1)
+    db.session.commit()
+    try:
+        account = broker.client.find_account(attempt.email)
+        if account is None:
+            new = onboarding.new_account_of(attempt)
+            if new is None:
+                return fail_signup(attempt, "password no longer readable")
+            try:
+                account = broker.client.create_account(new).account
+            except EmailTaken:
+                account = broker.client.find_account(attempt.email)
+                if not onboarding.provably_ours(account, attempt):
+                    return _taken(attempt)
+        elif not onboarding.provably_ours(account, attempt):
+            return _taken(attempt)
+    except (BrokerUnavailable, RateLimited) as exc:
+        onboarding.park(attempt, str(exc))
+        return None
+    except Rejected as exc:
+        return fail_signup(attempt, exc.detail or "rejected")
+    user = onboarding.complete(attempt, account, WORKER)
+    log.info("pending sign-up %s completed", attempt.id)
+    notifications.signup_done(user)
+    return None
+
+
+def _taken(attempt: SignupAttempt) -> None:
+    attempt.move(OperationState.TAKEN, secret=None, next_attempt_at=None)
+    db.session.commit()
+    metrics.signup_reached(OperationState.TAKEN)
+    notifications.signup_failed(attempt, taken=True)
+
+
+def fail_signup(attempt: SignupAttempt, reason: str) -> None:
+    """Final failure: forget the password, tell the trader, alert staff."""
+    attempt.move(OperationState.FAILED, secret=None, next_attempt_at=None, error=reason[:500])
+    db.session.commit()
+    metrics.signup_reached(OperationState.FAILED)
+    log.error("ALERT pending sign-up %s failed for good: %s", attempt.id, reason)
+    notifications.signup_failed(attempt, taken=False)
+
+
+def complete_open(request: TradingAccountRequest) -> None:
+    """Finish a parked open-account request: find our new login, else send it again."""
+    user = db.session.get(PortalUser, request.user_id)
+    if _too_old(request):
+        return fail_open(request, "too old")
+    offer = next((o for o in offers.all_offers() if o.uuid == request.offer_uuid), None)
+    request.move(OperationState.SENT, attempts=request.attempts + 1)
+    db.session.commit()
+    try:
+        login = accounts.new_login(user, request)
+        if login is None and offer is not None and not offer.auto_creation and request.maybe_sent:
+            # An approval offer lists nothing until approved, so a try that may have arrived
+            # cannot be checked; sending again could double the request at the broker.
+            log.warning("open-account %s may have reached the broker; left awaiting approval", request.id)
+        elif login is None:
+            login = broker.client.create_trading_account(user.account_uuid, request.offer_uuid).login or None
+    except Rejected as exc:
+        return fail_open(request, exc.detail or "rejected")
+    except (BrokerUnavailable, RateLimited) as exc:
+        try:
+            login = accounts.recover(user, request, exc)
+        except accounts.OpenPending:
+            return None
+    accounts.finish(user, request, login, WORKER)
+    log.info("pending open-account %s completed", request.id)
+    return None
+
+
+def fail_open(request: TradingAccountRequest, reason: str) -> None:
+    request.move(OperationState.FAILED, next_attempt_at=None, error=reason[:500])
+    db.session.commit()
+    log.error("ALERT pending open-account %s failed for good: %s", request.id, reason)
+    notifications.open_failed(request)

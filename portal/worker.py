@@ -1,0 +1,31 @@
+"""The background worker: completes pending sign-ups and open-account requests (``flask worker``)."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from flask import Flask
+
+from .services import pending
+
+log = logging.getLogger("portal.worker")
+
+
+def run(app: Flask, stop: threading.Event | None = None) -> None:
+    """Poll for due work until ``stop`` is set or SIGTERM/SIGINT arrives."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    poll = app.config["WORKER_POLL_SECONDS"]
+    log.info("worker started, polling every %.1f s", poll)
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                tried = pending.run_once()
+            except Exception:  # the database may be briefly away; keep polling
+                log.exception("worker pass failed")
+                tried = 0
+        stop.wait(0 if tried else poll)
+    log.info("worker stopped")

@@ -1,0 +1,58 @@
+"""Session lifetime, remember-me, logging out everywhere, production refusals, the audit trail."""
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from tests.support import Trader
+
+
+def test_login_session_is_bounded_and_remember_me_is_opt_in(app, trader, client):
+    trader.register(email="keep@example.com")
+    trader.logout()
+    response = client.post("/login", data={"email": "keep@example.com", "password": Trader.PASSWORD})
+    cookies = response.headers.getlist("Set-Cookie")
+    assert not any(c.startswith("remember_token=") for c in cookies)
+    assert any(c.startswith("session=") and "Expires=" in c and "HttpOnly" in c for c in cookies)
+    client.post("/logout")
+    response = client.post("/login", data={"email": "keep@example.com", "password": Trader.PASSWORD,
+                                           "remember": "y"})
+    remember = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    assert "HttpOnly" in remember and "SameSite=Lax" in remember
+
+
+def test_log_out_everywhere_ends_the_other_browsers_sessions(app, sb):
+    laptop, phone = Trader(app.test_client(), sb), Trader(app.test_client(), sb)
+    laptop.register(email="everywhere@example.com")
+    phone.login(email="everywhere@example.com")
+    assert phone.client.get("/accounts").status_code == 200
+    laptop.client.post("/logout/everywhere")
+    assert phone.client.get("/accounts").status_code == 302
+    assert laptop.client.get("/accounts").status_code == 302
+
+
+@pytest.mark.parametrize("env,reason", [
+    ({"PORTAL_ENV": "production"}, "SECRET_KEY"),
+    ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault"}, "PORTAL_URL"),
+    ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault",
+      "PORTAL_URL": "https://portal.example"}, "sandbox"),
+])
+def test_production_refuses_default_secrets_and_the_sandbox(monkeypatch, env, reason):
+    for key in ("SECRET_KEY", "BROKER_API_URL", "BROKER_API_TOKEN", "ALLOW_SANDBOX_IN_PRODUCTION",
+                "PORTAL_URL"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(RuntimeError, match=reason):
+        create_app()
+
+
+def test_audit_tail_lists_logins_and_failures(app, trader):
+    trader.register(email="audited@example.com")
+    trader.logout()
+    trader.login(email="audited@example.com", password="Wrong-Pass9")
+    result = app.test_cli_runner().invoke(args=["audit", "tail", "-n", "5"])
+    lines = result.output.strip().splitlines()
+    kinds = [line.split()[1] for line in lines]
+    assert kinds[-3:] == ["registration", "logout", "login_failed"]
+    assert "audited@example.com" in lines[-1] and "ip=127.0.0.1" in lines[-1]
