@@ -1,0 +1,115 @@
+"""Signed one-time links: purpose-salted timed tokens, and a record of links whose use has begun."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
+from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import UsedLink, utcnow
+
+
+class LinkError(Exception):
+    """A link that cannot be used; the page explains which kind and offers a new one."""
+
+    kind = "invalid"
+
+
+class LinkInvalid(LinkError):
+    """Tampered, cut short, made for another purpose, or naming something that is gone."""
+
+
+class LinkExpired(LinkError):
+    """Authentic but older than its maximum age."""
+
+    kind = "expired"
+
+
+class LinkUsed(LinkError):
+    """Already used, or made stale by what happened since (a new password, a claimed Account)."""
+
+    kind = "used"
+
+
+def _clock() -> float:
+    return time.time()
+
+
+class _Signer(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return int(_clock())
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal.link.{purpose}",
+                                  signer=_Signer)
+
+
+def make(purpose: str, payload: dict) -> str:
+    """A URL-safe token carrying ``payload`` (signed, not encrypted: never put secrets in it)."""
+    return _serializer(purpose).dumps(payload)
+
+
+def load(purpose: str, token: str, max_age: int) -> dict:
+    """The payload of an authentic token of ``purpose`` at most ``max_age`` seconds old."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise LinkExpired() from None
+    except BadData:
+        raise LinkInvalid() from None
+    if not isinstance(data, dict):
+        raise LinkInvalid()
+    return data
+
+
+def fingerprint(value: str) -> str:
+    """A short keyed digest of a password hash, so a token can name it without showing it."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (value or "").encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_used(token: str) -> bool:
+    """True once the link's use has begun (see ``reserve``)."""
+    return db.session.scalar(db.select(UsedLink.id).filter_by(digest=_digest(token))) is not None
+
+
+def reserve(purpose: str, token: str) -> None:
+    """Mark the link used before acting on it; a second, concurrent use raises LinkUsed."""
+    # Rows of links past their maximum age are no longer needed: such links fail as expired.
+    stale = utcnow() - timedelta(seconds=current_app.config["RESET_LINK_MAX_AGE"] + 60)
+    db.session.execute(db.delete(UsedLink).where(UsedLink.used_at < stale))
+    db.session.add(UsedLink(purpose=purpose, digest=_digest(token)))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise LinkUsed() from None
+
+
+def release(token: str) -> None:
+    """Make a reserved link usable again (the action it stood for did not happen)."""
+    db.session.execute(db.delete(UsedLink).filter_by(digest=_digest(token)))
+    db.session.commit()
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL for a mail: under PORTAL_URL, or the request's host where that is unset."""
+    base = current_app.config.get("PORTAL_URL")
+    if not base and has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = base or "http://localhost"  # development outside a request (a CLI command)
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                       url_scheme=parts.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)

@@ -1,0 +1,51 @@
+"""Forms of the self-service pages: forgot, reset, change and claim."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField
+from wtforms.validators import DataRequired
+
+from .forms import EmailMixin, NewPasswordMixin
+
+
+class _NewPasswordForm(NewPasswordMixin, FlaskForm):
+    """A new password and its confirmation, labelled as the new one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.password.label.text = _l("New password")
+        self.confirm.label.text = _l("Confirm new password")
+
+
+class ForgotPasswordForm(EmailMixin, FlaskForm):
+    pass
+
+
+class ClaimRequestForm(EmailMixin, FlaskForm):
+    pass
+
+
+class ResetPasswordForm(_NewPasswordForm):
+    pass
+
+
+class ChangePasswordForm(_NewPasswordForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ClaimForm(_NewPasswordForm):
+    terms = BooleanField(
+        _l("I accept the terms and conditions"),
+        validators=[DataRequired(message=_l("You need to accept the terms to continue."))],
+    )
+
+
+class ResendConfirmationForm(FlaskForm):
+    """The banner's "send the link again" button, with the page to come back to."""
+
+    next = HiddenField()

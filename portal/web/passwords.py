@@ -1,0 +1,186 @@
+"""Self-service: forgotten and changed passwords, claiming an Account, confirming the email."""
+from __future__ import annotations
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user, login_required, login_user
+
+from ..brokerapi import BrokerError, Rejected
+from ..services import claim as claims, links, self_service, trader_mail
+from .auth import actor, safe_next
+from .errors import render_error
+from .password_forms import (
+    ChangePasswordForm,
+    ClaimForm,
+    ClaimRequestForm,
+    ForgotPasswordForm,
+    ResendConfirmationForm,
+    ResetPasswordForm,
+)
+
+bp = Blueprint("passwords", __name__)
+
+
+def _unreachable() -> str:
+    return _("We could not reach our trading services, so your password was not changed. "
+             "Nothing was changed here; please try again in a few minutes.")
+
+
+def _refused(exc: Rejected) -> str:
+    return _("Our trading services refused this password: %(reason)s", reason=exc.detail or "-")
+
+
+def _link_problem(exc: links.LinkError, again_url: str, again_label: str):
+    status = 400 if exc.kind == "invalid" else 410
+    return render_template("passwords/link_problem.html", kind=exc.kind, again_url=again_url,
+                           again_label=again_label), status
+
+
+def _login_again(user) -> None:
+    """Log this browser in under the new session version (other sessions are over)."""
+    remember = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    session.permanent = True
+    login_user(user, remember=bool(remember))
+
+
+def _sent(kind: str, email: str):
+    return render_template("passwords/sent.html", kind=kind, email=email,
+                           valid_for=trader_mail.valid_for(trader_mail.RESET))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        self_service.request_reset(form.email.data, actor())
+        return _sent("reset", form.email.data)
+    return render_template("passwords/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    again = (url_for(".forgot"), _("Ask for a new link"))
+    try:
+        user = self_service.reset_user(token)
+    except links.LinkError as exc:
+        return _link_problem(exc, *again)
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = self_service.reset_password(token, form.password.data, actor())
+        except links.LinkError as exc:
+            return _link_problem(exc, *again)
+        except Rejected as exc:
+            form.password.errors.append(_refused(exc))
+        except BrokerError:
+            flash(_unreachable(), "error")
+            status = 503
+        else:
+            _login_again(user)
+            flash(_("Your new password is set. You are logged in, and logged out everywhere else."),
+                  "success")
+            return redirect(url_for("accounts.index"))
+    return render_template("passwords/reset.html", form=form, email=user.email), status
+
+
+@bp.route("/password/change", methods=["GET", "POST"])
+@login_required
+def change():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            self_service.change_password(user, form.current_password.data, form.password.data,
+                                         actor())
+        except self_service.WrongPassword:
+            form.current_password.errors.append(_("This is not your current password."))
+        except Rejected as exc:
+            form.password.errors.append(_refused(exc))
+        except BrokerError:
+            flash(_unreachable(), "error")
+            status = 503
+        else:
+            _login_again(user)
+            flash(_("Your password has been changed. You have been logged out everywhere else."),
+                  "success")
+            return redirect(url_for("accounts.index"))
+    return render_template("passwords/change.html", form=form), status
+
+
+@bp.route("/claim", methods=["GET", "POST"])
+def claim_request():
+    form = ClaimRequestForm()
+    if form.validate_on_submit():
+        try:
+            claims.request_claim(form.email.data, actor())
+        except BrokerError:
+            flash(_("We could not reach our trading services, so no link was sent. "
+                    "Please try again in a few minutes."), "error")
+            return render_template("passwords/claim_request.html", form=form), 503
+        return _sent("claim", form.email.data)
+    return render_template("passwords/claim_request.html", form=form)
+
+
+@bp.route("/claim/<token>", methods=["GET", "POST"])
+def claim(token: str):
+    again = (url_for(".claim_request"), _("Ask for a new link"))
+    try:
+        pending = claims.claim_for(token)
+    except links.LinkError as exc:
+        return _link_problem(exc, *again)
+    form = ClaimForm()
+    status = 200
+    if form.validate_on_submit():
+        locale = get_locale()
+        try:
+            user = claims.claim_account(
+                token, form.password.data, current_app.config["TERMS_VERSION"],
+                locale.language if locale else None, actor())
+        except links.LinkError as exc:
+            return _link_problem(exc, *again)
+        except Rejected as exc:
+            form.password.errors.append(_refused(exc))
+        except BrokerError:
+            flash(_unreachable(), "error")
+            status = 503
+        else:
+            _login_again(user)
+            flash(_("Your portal login is ready. These are your trading accounts."), "success")
+            return redirect(url_for("accounts.index"))
+    return render_template("passwords/claim.html", form=form, email=pending.email), status
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token: str):
+    try:
+        _user, changed = self_service.confirm_email(token, actor())
+    except links.LinkError as exc:
+        if current_user.is_authenticated:
+            return _link_problem(exc, url_for("accounts.index"), _("Go to my accounts"))
+        return _link_problem(exc, url_for("auth.login"), _("Log in to get a new link"))
+    flash(_("Thank you, your email address is confirmed.") if changed
+          else _("Your email address is already confirmed."), "success")
+    return redirect(url_for("accounts.index" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/confirm/resend")
+@login_required
+def resend_confirmation():
+    form = ResendConfirmationForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    if current_user.confirmed_at is not None:
+        flash(_("Your email address is already confirmed."), "success")
+    else:
+        outcome = self_service.resend_confirmation(current_user._get_current_object())
+        if outcome is self_service.Resend.SENT:
+            flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
+        elif outcome is self_service.Resend.THROTTLED:
+            flash(_("We sent a link a moment ago. Please check your inbox and spam folder."),
+                  "info")
+        else:
+            flash(_("We could not send the mail just now. Please try again later."), "error")
+    return redirect(safe_next(form.next.data) or url_for("accounts.index"))

@@ -1,0 +1,78 @@
+"""Final states of background work are visible: mails to the trader, alerts for staff, staff commands."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from portal.extensions import db
+from portal.models import SignupAttempt, TradingAccountRequest
+from portal.services import pending
+from sandbox import seed
+from tests.mailbox import app, inbox, smtp_server, text_of  # noqa: F401  (fixtures)
+
+
+def park_a_signup(trader, sb, email):
+    sb.faults.add("timeout", endpoint="create_account", times=1)
+    assert trader.register(email=email).status_code == 202
+    sb.faults.clear()
+
+
+def age(app, model, hours):
+    with app.app_context():
+        for row in db.session.scalars(db.select(model)):
+            row.started_at -= timedelta(hours=hours)
+            row.next_attempt_at = row.started_at
+        db.session.commit()
+
+
+def test_parked_signup_is_finished_by_the_worker_with_a_welcome_mail(app, trader, sb, inbox):
+    park_a_signup(trader, sb, "parked@example.com")
+    age(app, SignupAttempt, 1)
+    with app.app_context():
+        assert pending.run_once() == 1
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert attempt.state == "done" and attempt.secret is None
+    assert "Welcome" in inbox.last("parked@example.com")["Subject"]
+    assert sb.password_of(attempt.account_uuid) == trader.PASSWORD
+
+
+def test_a_signup_older_than_the_limit_fails_deletes_the_password_mails_and_alerts(app, trader, sb, inbox, caplog):
+    park_a_signup(trader, sb, "late@example.com")
+    age(app, SignupAttempt, 25)
+    with caplog.at_level(logging.ERROR, logger="portal.worker"), app.app_context():
+        pending.run_once()
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert attempt.state == "failed" and attempt.secret is None
+    assert "ALERT" in caplog.text
+    body = text_of(inbox.last("late@example.com"))
+    assert "Please register again" in body and "/register" in body
+    assert not [a for a in sb.store.data["accounts"].values() if a["email"] == "late@example.com"]
+
+
+def test_an_open_account_request_older_than_the_limit_fails_and_mails(app, trader, sb, inbox, client):
+    trader.register(email="opener@example.com")
+    page = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
+    sb.faults.add("timeout", endpoint="create_trading_account", times=1)
+    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key}).status_code == 202
+    age(app, TradingAccountRequest, 25)
+    with app.app_context():
+        pending.run_once()
+        assert db.session.scalar(db.select(TradingAccountRequest.state).filter_by(idempotency_key=key)) == "failed"
+    assert "Live Standard USD" in text_of(inbox.last("opener@example.com"))
+
+
+def test_staff_can_list_retry_and_cancel_pending_work(app, trader, sb):
+    park_a_signup(trader, sb, "stuck@example.com")
+    runner = app.test_cli_runner()
+    listing = runner.invoke(args=["pending", "list"]).output
+    assert "signup:1" in listing and "pending" in listing and "stuck@example.com" in listing
+    assert "due now" in runner.invoke(args=["pending", "retry", "signup:1"]).output
+    assert "cancelled" in runner.invoke(args=["pending", "cancel", "signup:1"]).output
+    with app.app_context():
+        attempt = db.session.get(SignupAttempt, 1)
+        assert attempt.state == "failed" and attempt.secret is None
+    refused = runner.invoke(args=["pending", "retry", "signup:1"])
+    assert refused.exit_code != 0 and "password is gone" in refused.output
+    assert runner.invoke(args=["pending", "list"]).output.strip() == ""
