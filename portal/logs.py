@@ -63,7 +63,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -93,14 +94,15 @@ class PortalHandler(logging.StreamHandler):
 
 
 def configure_logging(log_format: str = "text", level: str = "INFO") -> None:
-    """Redaction and request ids on every root handler; our own handler in text or JSON (idempotent)."""
+    """Redaction and request ids on every root handler; our handler in text or JSON (idempotent)."""
     root = logging.getLogger()
     if not root.handlers:
         root.addHandler(PortalHandler())
         root.setLevel(level.upper())
     for handler in root.handlers:
         if isinstance(handler, PortalHandler):
-            handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
+            json_lines = log_format == "json"
+            handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter(TEXT_FORMAT))
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
         if not any(isinstance(f, RequestIdFilter) for f in handler.filters):

@@ -1,0 +1,109 @@
+"""Load drivers: wrk for pages, an httpx driver for whole sign-up flows, sandbox call counts."""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPORT = Path(__file__).resolve().parent / "report.lua"
+PASSWORD = "Sunny-Day42"
+OFFER = "4f000000-0000-4000-8000-000000000001"  # the sandbox's demo USD offer
+LOGIN = re.compile(r'class="card-title">Login (\w+)')
+
+
+def wrk(url: str, seconds: int, connections: int, headers: dict | None = None) -> dict:
+    """Requests/s and latency percentiles (ms) of ``url`` under wrk for ``seconds``."""
+    args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
+            "--timeout", "10s", "-s", str(REPORT)]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    done = subprocess.run(args + [url], capture_output=True, text=True, timeout=seconds + 60)
+    line = next((ln for ln in reversed(done.stdout.splitlines()) if ln.startswith("{")), None)
+    if done.returncode or line is None:
+        raise SystemExit(f"bench: wrk failed on {url}:\n{done.stdout}\n{done.stderr}")
+    raw = json.loads(line)
+    rps = raw["requests"] / (raw["duration_us"] / 1e6)
+    return {"requests": raw["requests"], "rps": round(rps, 1),
+            "p50": raw["p50"] / 1000, "p95": raw["p95"] / 1000, "p99": raw["p99"] / 1000,
+            "errors": raw["errors"], "bad_status": raw["bad_status"]}
+
+
+def get(url: str, headers: dict | None = None) -> str:
+    """GET ``url`` like a browser's first visit; return the cookies it was given as a header."""
+    response = httpx.get(url, headers=headers, timeout=15)
+    if response.status_code != 200:
+        raise SystemExit(f"bench: GET {url} answered {response.status_code}")
+    return "; ".join(f"{k}={v}" for k, v in response.cookies.items())
+
+
+def clear_calls(sandbox: httpx.Client) -> None:
+    sandbox.delete("/_sandbox/calls").raise_for_status()
+
+
+def total_calls(sandbox: httpx.Client) -> int:
+    return sandbox.get("/_sandbox/calls").json()["total"]
+
+
+@dataclass
+class SignUp:
+    """One register flow: its outcome, how long it took and the browser's cookies after it."""
+
+    status: int
+    seconds: float
+    ok: bool
+    cookies: dict = field(default_factory=dict)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+
+def signup(base: str) -> SignUp:
+    """GET the form, submit it with its CSRF token, follow to the accounts page with the login."""
+    with httpx.Client(base_url=base, timeout=30) as http:
+        started = time.perf_counter()
+        form = http.get("/register").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+        answer = http.post("/register", follow_redirects=True, data={
+            "csrf_token": token, "email": f"bench.{uuid.uuid4().hex[:12]}@example.com",
+            "first_name": "Bench", "last_name": "Trader", "password": PASSWORD,
+            "confirm": PASSWORD, "offer": OFFER, "terms": "y"})
+        seconds = time.perf_counter() - started
+        ok = (answer.status_code == 200 and answer.url.path == "/accounts"
+              and bool(LOGIN.search(answer.text)))
+        return SignUp(answer.status_code, seconds, ok, dict(http.cookies))
+
+
+def signups(base: str, seconds: int, concurrency: int) -> dict:
+    """Whole sign-up flows from ``concurrency`` threads for ``seconds``."""
+    stop_at = time.monotonic() + seconds
+    results: list[SignUp] = []
+    lock = threading.Lock()
+
+    def loop() -> None:
+        while time.monotonic() < stop_at:
+            one = signup(base)
+            with lock:
+                results.append(one)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    done = sorted(r.seconds * 1000 for r in results if r.ok)
+    pct = statistics.quantiles(done, n=100, method="inclusive") if len(done) > 1 else done * 99
+    return {"requests": len(done), "rps": round(len(done) / elapsed, 2),
+            "p50": round(pct[49], 1) if pct else 0.0, "p95": round(pct[94], 1) if pct else 0.0,
+            "p99": round(pct[98], 1) if pct else 0.0,
+            "parked": sum(r.status == 202 for r in results),
+            "failed": sum(not r.ok and r.status != 202 for r in results)}

@@ -1,0 +1,164 @@
+"""What a bench run starts: the sandbox, the portal and the bare app under gunicorn, a database."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+TOKEN = "sandbox-token"
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+def answers(port: int) -> bool:
+    """True when something listens on 127.0.0.1:``port``."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Servers:
+    """Starts processes with their output in the run's folder and stops them all on exit."""
+
+    def __init__(self, tmp: Path, workers: int, threads: int):
+        self.tmp = tmp
+        self.workers = workers
+        self.threads = threads
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.sandbox_url = ""
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("SANDBOX_", "PROMETHEUS_"))
+                    and k not in ("REDIS_URL", "DATABASE_URL")}
+
+    def __enter__(self) -> "Servers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for proc in reversed(list(self.procs.values())):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+    @contextmanager
+    def backend(self):
+        """A scratch PostgreSQL database and Redis DB 12 when both answer, else SQLite alone."""
+        if not (answers(5432) and answers(6379)):
+            yield {"label": "SQLite, no Redis",
+                   "DATABASE_URL": f"sqlite:///{self.tmp / 'portal.db'}"}
+            return
+        import psycopg
+        import redis
+
+        name = f"portal_bench_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        store = redis.Redis.from_url(REDIS_URL)
+        store.flushdb()
+        try:
+            yield {"label": "PostgreSQL + Redis", "REDIS_URL": REDIS_URL,
+                   "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"}
+        finally:
+            self.__exit__()
+            store.flushdb()
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def start(self, name: str, args: list[str], env: dict, ready: str, headers=None) -> None:
+        """Start a process and wait until ``ready`` answers 200."""
+        with (self.tmp / f"{name}.log").open("wb") as out:
+            proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.procs[name] = proc
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            try:
+                if httpx.get(ready, headers=headers, timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        log = (self.tmp / f"{name}.log").read_text(errors="replace")[-3000:]
+        raise SystemExit(f"bench: {name} did not start:\n{log}")
+
+    def start_sandbox(self, faults: str) -> httpx.Client:
+        """The sandbox with ``faults`` (e.g. latency_ms=30); returns a client for /_sandbox/."""
+        port = free_port()
+        self.sandbox_url = f"http://127.0.0.1:{port}"
+        self.start("sandbox", [str(BIN / "python"), "-m", "sandbox", "--port", str(port)],
+                   {**self.env, "SANDBOX_FAULTS": faults}, f"{self.sandbox_url}/_sandbox/state",
+                   {"Authorization": TOKEN})
+        return httpx.Client(base_url=self.sandbox_url, headers={"Authorization": TOKEN}, timeout=10)
+
+    def gunicorn(self, name: str, app: str, env: dict) -> str:
+        """Serve ``app`` with the settings bin/serve uses; return its URL."""
+        bind = f"127.0.0.1:{free_port()}"
+        self.start(name, [str(BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class",
+                          "gthread", "--threads", str(self.threads), "--bind", bind, app], env,
+                   f"http://{bind}/healthz" if name == "portal" else f"http://{bind}/")
+        return f"http://{bind}"
+
+    def start_portal(self, backend: dict) -> str:
+        """Upgrade the database, then serve the portal as `make serve` does."""
+        metrics = self.tmp / "metrics"
+        metrics.mkdir()
+        env = {**self.env, **{k: v for k, v in backend.items() if k != "label"},
+               "BROKER_API_URL": self.sandbox_url, "BROKER_API_TOKEN": TOKEN,
+               "SECRET_KEY": "bench-secret", "PORTAL_INSTANCE_PATH": str(self.tmp),
+               "PLATFORM_URL": f"{self.sandbox_url}/platform", "LOG_FORMAT": "json",
+               "ACCESS_LOG": "1", "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+               "OFFERS_CACHE_TTL": "600", "REGISTER_LIMIT_PER_IP": "1000000/hour"}
+        done = subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise SystemExit(f"bench: flask db upgrade failed:\n{done.stderr[-3000:]}")
+        return self.gunicorn("portal", "app:create_app()", env)
+
+    def start_hello(self) -> str:
+        return self.gunicorn("hello", "bench.hello:app", self.env)
+
+    def rss(self, name: str, field: str = "VmHWM") -> int:
+        """The largest ``field`` (VmHWM: peak RSS, VmRSS: RSS now) among ``name``'s gunicorn
+        workers, in bytes."""
+        return max((_status(pid, field) for pid in _children(self.procs[name].pid)), default=0)
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def _status(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024
+    return 0
