@@ -1,0 +1,147 @@
+"""Start and stop the real processes the browser tests drive: sandbox, portal (gunicorn), worker."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+SANDBOX_TOKEN = "sandbox-token"
+START_TIMEOUT = 30.0
+# Only these reach the processes, so a developer's own portal settings never leak into a run.
+PASSTHROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "SYSTEMROOT")
+
+# Generous limits: every test signs up and logs in from 127.0.0.1. The limiter stays on, so its
+# code runs exactly as in production.
+E2E_SETTINGS = {
+    "PORTAL_ENV": "development",  # mail goes to <instance>/mail/ and is listed at /dev/mail
+    "SECRET_KEY": "e2e-secret",
+    "ACCOUNTS_CACHE_TTL": "0",  # an approval made in the sandbox shows on the next load
+    "REGISTER_LIMIT_PER_IP": "1000/hour",
+    "LOGIN_LIMIT_PER_IP": "1000/minute",
+    "LOGIN_LIMIT_PER_EMAIL": "100/minute",
+    "OPEN_ACCOUNT_LIMIT_PER_TRADER": "100/hour",
+    "PLATFORM_LIMIT_PER_TRADER": "100/hour",
+    "WORKER_POLL_SECONDS": "0.5",
+    "WORKER_BACKOFF_SECONDS": "1",
+}
+
+
+class StartError(RuntimeError):
+    """A process exited early or did not answer in time; the message has its log tail."""
+
+
+@dataclass(frozen=True)
+class Servers:
+    """Where the portal and (when started here) the sandbox answer, and the portal's settings."""
+
+    portal_url: str
+    sandbox_url: str | None = None
+    env: dict = field(default_factory=dict, compare=False, hash=False)
+    logs: Path | None = None
+
+    @property
+    def platform_url(self) -> str | None:
+        return f"{self.sandbox_url}/platform" if self.sandbox_url else None
+
+    @property
+    def local(self) -> bool:
+        """True when this run started the processes (not E2E_BASE_URL)."""
+        return self.sandbox_url is not None
+
+
+def free_port() -> int:
+    """A TCP port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a log file."""
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def base_env() -> dict:
+    """The few variables of our own environment the processes need."""
+    return {k: v for k, v in os.environ.items() if k in PASSTHROUGH}
+
+
+@contextmanager
+def process(name: str, args: list[str], env: dict, logs: Path) -> Iterator[subprocess.Popen]:
+    """Run a process from the repo root with its output in logs/<name>.log; stop it on exit."""
+    log = logs / f"{name}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def wait_for(proc: subprocess.Popen, url: str, log: Path, headers: dict | None = None) -> None:
+    """Poll `url` until it answers 200; raise StartError if the process dies or time runs out."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StartError(f"{log.stem} exited with {proc.returncode}:\n{tail(log)}")
+        try:
+            if httpx.get(url, headers=headers, timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)  # process start-up, not a page: nothing to auto-wait on
+    raise StartError(f"{log.stem} did not answer {url} in {START_TIMEOUT:.0f} s:\n{tail(log)}")
+
+
+def upgrade_database(env: dict, logs: Path) -> None:
+    """Run the Alembic migrations on the fresh database."""
+    log = logs / "db-upgrade.log"
+    with log.open("wb") as out:
+        done = subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT,
+                              env=env, stdout=out, stderr=subprocess.STDOUT, timeout=60)
+    if done.returncode:
+        raise StartError(f"flask db upgrade failed:\n{tail(log)}")
+
+
+@contextmanager
+def local_servers(instance: Path, logs: Path) -> Iterator[tuple[Servers, subprocess.Popen]]:
+    """Sandbox, migrated SQLite database, gunicorn (2 workers) and the worker, on free ports."""
+    logs.mkdir(parents=True, exist_ok=True)
+    sandbox_url = f"http://127.0.0.1:{free_port()}"
+    portal_url = f"http://127.0.0.1:{free_port()}"
+    env = {**base_env(), **E2E_SETTINGS,
+           "DATABASE_URL": f"sqlite:///{instance / 'portal.db'}",
+           "PORTAL_INSTANCE_PATH": str(instance),
+           "PORTAL_URL": portal_url,  # links in mails the worker sends point here too
+           "BROKER_API_URL": sandbox_url, "BROKER_API_TOKEN": SANDBOX_TOKEN,
+           "PLATFORM_URL": f"{sandbox_url}/platform", "DEPOSIT_URL": f"{sandbox_url}/deposit"}
+    with ExitStack() as stack:
+        sandbox = stack.enter_context(process(
+            "sandbox", [str(BIN / "python"), "-m", "sandbox", "--host", "127.0.0.1",
+                        "--port", sandbox_url.rsplit(":", 1)[1]], base_env(), logs))
+        upgrade_database(env, logs)  # while the sandbox starts
+        wait_for(sandbox, f"{sandbox_url}/service-info", logs / "sandbox.log",
+                 {"Authorization": SANDBOX_TOKEN})
+        portal = stack.enter_context(process(
+            "portal", [str(BIN / "gunicorn"), "-w", "2", "-b", portal_url.removeprefix("http://"),
+                       "--access-logfile", "-", "app:create_app()"], env, logs))
+        worker = stack.enter_context(process(
+            "worker", [str(BIN / "flask"), "--app", "app", "worker"], env, logs))
+        wait_for(portal, f"{portal_url}/healthz", logs / "portal.log")
+        yield Servers(portal_url=portal_url, sandbox_url=sandbox_url, env=env, logs=logs), worker
