@@ -10,10 +10,10 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
 .DEFAULT_GOAL := help
-.PHONY: help run test unit e2e verify-broker db clean
+.PHONY: help run serve bench test unit e2e security verify-broker db translations clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ $(BIN)/.installed: pyproject.toml
 db: $(BIN)/.installed ## Create or upgrade the database (SQLite under instance/, or DATABASE_URL)
 	$(BIN)/flask --app app db upgrade
 
-run: db ## Install, prepare the database, start the Broker-API sandbox and the portal (Ctrl-C stops both)
+run: db ## Install, prepare the database, start the sandbox, the portal and the worker (Ctrl-C stops all)
 	HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) bin/run-dev
+
+serve: $(BIN)/.installed ## Production mode: db upgrade, gunicorn (WEB_CONCURRENCY, BIND) and the worker, JSON logs
+	bin/serve
+
+bench: $(BIN)/.installed ## Benchmark the portal against a bare Flask app with wrk (installs wrk), write bench/results.json
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.run
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@test -x "$(CHROMIUM_PATH)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -36,13 +43,24 @@ test: $(BIN)/.installed chromium ## Install what tests need, then run unit, inte
 unit: $(BIN)/.installed ## Run only the unit and integration tests (no browser)
 	$(BIN)/pytest -q tests
 
-e2e: $(BIN)/.installed chromium ## Run only the Playwright browser tests
-	$(BIN)/pytest -q e2e
+e2e: $(BIN)/.installed chromium ## Run only the Playwright browser tests (E2E_BASE_URL: against a deployed portal)
+	@$(BIN)/pytest -q e2e; status=$$?; \
+	echo "e2e artifacts in $(CURDIR)/e2e/artifacts/: pages/ (screenshots), failures/ (traces: $(BIN)/playwright show-trace <file>), logs/"; \
+	exit $$status
 
 verify-broker: $(BIN)/.installed ## Read-only checks against the real Broker-API in BROKER_API_URL/BROKER_API_TOKEN
 	@if [ -z "$$BROKER_API_URL" ] || [ -z "$$BROKER_API_TOKEN" ]; then \
 		echo "verify-broker: skipped (set BROKER_API_URL and BROKER_API_TOKEN to check a real broker)"; \
 	else $(BIN)/flask --app app verify-broker; fi
+
+security: $(BIN)/.installed ## Hostile-input property tests, the fault matrix and a bandit scan
+	$(BIN)/pytest -q tests/security tests/reliability
+	$(BIN)/bandit -q -r portal -ll
+
+translations: $(BIN)/.installed ## Extract user-facing strings, update the Polish catalogue, compile it (commit both files)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file -o /tmp/messages.pot .
+	$(BIN)/pybabel update -i /tmp/messages.pot -d translations --ignore-obsolete
+	$(BIN)/pybabel compile -d translations --statistics
 
 clean: ## Remove the virtualenv, caches and local data
 	rm -rf $(VENV) instance .pytest_cache *.egg-info

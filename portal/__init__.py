@@ -1,7 +1,6 @@
 """Application factory for the trader onboarding portal."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -34,15 +33,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # httpx logs full URLs (emails in lookup paths); our client logs path templates instead.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from .logs import configure_logging, init_request_ids
+
+    configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    init_request_ids(app)
 
 
 def register_extensions(app: Flask) -> None:
     from .extensions import babel, broker, cache, csrf, db, login_manager, migrate
-    from .i18n import select_locale
+    from .i18n import init_i18n, select_locale
     from . import models  # noqa: F401  tables known to Alembic
     from .web import session  # noqa: F401  registers the user loader
 
@@ -50,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    init_i18n(app)
     login_manager.init_app(app)
     broker.init_app(app)
     cache.init_app(app)
@@ -68,10 +68,15 @@ def register_templating(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import accounts, auth, health, marketing, offers
+    from .web import (accounts, auth, devmail, health, links, marketing, metrics, offers, passwords,
+                      profile)
 
-    for module in (health, marketing, offers, auth, accounts):
+    for module in (health, metrics, marketing, offers, auth, accounts, profile, links, passwords,
+                   devmail):
         app.register_blueprint(module.bp)
+    from .web.limits import init_limits
+
+    init_limits(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

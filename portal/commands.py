@@ -8,6 +8,16 @@ from .extensions import broker
 
 
 def init_commands(app: Flask) -> None:
+    from .cli_audit import audit_cli
+    from .cli_marketing import campaigns_cli, report_cli
+    from .cli_pending import pending_cli, worker_command
+
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(pending_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(campaigns_cli)
+    app.cli.add_command(report_cli)
+
     @app.cli.command("verify-broker")
     def verify_broker():
         """Read-only checks that a Broker-API answers and its data parses into our types."""

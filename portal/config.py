@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,32 +41,73 @@ def from_env(env=None) -> dict:
         "BROKER_READ_TIMEOUT": _float(env, "BROKER_READ_TIMEOUT", 8.0),
         "BROKER_DEADLINE": _float(env, "BROKER_DEADLINE", 10.0),
         "BROKER_READ_RETRIES": _int(env, "BROKER_READ_RETRIES", 2),
+        "BROKER_BUDGET_PER_MINUTE": _int(env, "BROKER_BUDGET_PER_MINUTE", 500),
         "BROKER_ROLE_NAME": env.get("BROKER_ROLE_NAME", "User"),
         "BROKER_BRANCH_NAME": env.get("BROKER_BRANCH_NAME", "Default"),
         "OFFERS_CACHE_TTL": _int(env, "OFFERS_CACHE_TTL", 60),
         "ACCOUNTS_CACHE_TTL": min(30, _int(env, "ACCOUNTS_CACHE_TTL", 20)),
         "MAX_TRADING_ACCOUNTS": _int(env, "MAX_TRADING_ACCOUNTS", 20),
         "MAX_ACCOUNTS_PER_OFFER": _int(env, "MAX_ACCOUNTS_PER_OFFER", 5),
+        "RATELIMIT_ENABLED": _bool(env, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP", "30/minute;200/hour"),
+        "LOGIN_LIMIT_PER_EMAIL": env.get("LOGIN_LIMIT_PER_EMAIL", "10/15 minutes"),
+        "REGISTER_LIMIT_PER_IP": env.get("REGISTER_LIMIT_PER_IP", "20/hour"),
+        "OPEN_ACCOUNT_LIMIT_PER_TRADER": env.get("OPEN_ACCOUNT_LIMIT_PER_TRADER", "10/hour"),
+        "PLATFORM_LIMIT_PER_TRADER": env.get("PLATFORM_LIMIT_PER_TRADER", "30/hour"),
+        "PENDING_SECRET_KEY": env.get("PENDING_SECRET_KEY") or None,
+        "PENDING_MAX_AGE_HOURS": _float(env, "PENDING_MAX_AGE_HOURS", 24),
+        "WORKER_BACKOFF_SECONDS": _float(env, "WORKER_BACKOFF_SECONDS", 5),
+        "WORKER_POLL_SECONDS": _float(env, "WORKER_POLL_SECONDS", 2),
         "TERMS_VERSION": env.get("TERMS_VERSION", "2026-01"),
         "READY_CACHE_TTL": _int(env, "READY_CACHE_TTL", 30),
         "PLATFORM_URL": env.get("PLATFORM_URL", "http://127.0.0.1:8081/platform").rstrip("/"),
         "DEPOSIT_URL": env.get("DEPOSIT_URL", "http://127.0.0.1:8081/deposit"),
         "ALLOW_SANDBOX_IN_PRODUCTION": _bool(env, "ALLOW_SANDBOX_IN_PRODUCTION", False),
+        "PORTAL_URL": (env.get("PORTAL_URL") or "").rstrip("/") or None,
+        "SMTP_URL": env.get("SMTP_URL") or None,
+        "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls").strip().lower(),
+        "SMTP_TIMEOUT": _float(env, "SMTP_TIMEOUT", 10.0),
+        "MAIL_FROM": env.get("MAIL_FROM", "Trader portal <no-reply@localhost>"),
+        "MAIL_REPLY_TO": env.get("MAIL_REPLY_TO") or None,
+        "MAIL_FOLDER": None,  # without SMTP_URL, mail goes to {instance}/mail/
+        "RESET_LINK_MAX_AGE": _int(env, "RESET_LINK_MAX_AGE", 3600),
+        "CONFIRM_LINK_MAX_AGE": _int(env, "CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600),
+        "KYC_URL": env.get("KYC_URL", ""),
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or env.get("PORTAL_URL")
+                            or "http://127.0.0.1:8000").rstrip("/"),
+        "ATTRIBUTION_COOKIE_DAYS": _int(env, "ATTRIBUTION_COOKIE_DAYS", 30),
+        "CONSENT_BANNER": _bool(env, "CONSENT_BANNER", True),
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ["en"],
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "LANGUAGES": ["en", "pl"],
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int(env, "REMEMBER_DAYS", 14)),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int(env, "SESSION_HOURS", 12)),
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text").strip().lower(),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),
+        "ACCESS_LOG": _bool(env, "ACCESS_LOG", False),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
     }
 
 
 def check_production(config: dict) -> None:
-    """Refuse to start in production with a default secret or the sandbox broker."""
+    """Refuse to start in production with a default secret, no PORTAL_URL or the sandbox broker."""
     if config.get("PORTAL_ENV") != "production":
         return
     if config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set in production")
+    if not config.get("PORTAL_URL"):
+        # Links in mails must never be built from a request's Host header (reset-link poisoning).
+        raise RuntimeError("PORTAL_URL must be set in production")
     sandbox = config["BROKER_API_URL"] == SANDBOX_URL or config["BROKER_API_TOKEN"] == SANDBOX_TOKEN
     if sandbox and not config.get("ALLOW_SANDBOX_IN_PRODUCTION"):
         raise RuntimeError(

@@ -22,7 +22,10 @@ class Broker:
     """Holds one pooled Broker-API client per app."""
 
     def init_app(self, app) -> None:
-        app.extensions["broker"] = BrokerClient.from_config(app.config)
+        from .metrics import observe_broker_call
+
+        app.extensions["broker"] = BrokerClient.from_config(
+            app.config, observer=observe_broker_call)
 
     @property
     def client(self) -> BrokerClient:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 
 from portal import create_app
 from portal.extensions import db
@@ -33,6 +34,8 @@ def make_app(sb, database_url: str, **overrides):
         "REDIS_URL": None,
         "PLATFORM_URL": "https://platform.example",
         "DEPOSIT_URL": "https://pay.example/deposit",
+        "SMTP_URL": None,
+        "MAIL_FOLDER": tempfile.mkdtemp(prefix="portal-mail-"),  # never the repo's instance/
     }
     config.update(overrides)
     app = create_app(config)

@@ -8,3 +8,5 @@ from .core import (  # noqa: F401
     UTCDateTime,
     utcnow,
 )
+from .links import UsedLink  # noqa: F401
+from .marketing import Campaign, Landing, Partner, SignupAttribution  # noqa: F401

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import enum
 import json
-from datetime import datetime, timezone
+import random
+from datetime import datetime, timedelta, timezone
 
 from flask_login import UserMixin
 from ..extensions import db
@@ -46,6 +47,7 @@ class PortalUser(UserMixin, db.Model):
     marketing_consent = db.Column(db.Boolean, nullable=False, default=False)
     session_version = db.Column(db.Integer, nullable=False, default=1)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    confirmed_at = db.Column(UTCDateTime, nullable=True)  # the portal's own email confirmation
 
     def get_id(self) -> str:
         """Session id includes the session version, so bumping it ends every other session."""
@@ -77,6 +79,7 @@ class _Operation:
     login = db.Column(db.String(64), nullable=True)
     error = db.Column(db.String(500), nullable=True)
     attempts = db.Column(db.Integer, nullable=False, default=0)
+    next_attempt_at = db.Column(UTCDateTime, nullable=True, index=True)
     started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -84,6 +87,12 @@ class _Operation:
         self.state = state.value
         for key, value in changes.items():
             setattr(self, key, value)
+
+    def park(self, error: str, base_seconds: float) -> None:
+        """Leave it ``pending`` for the worker, due after a jittered exponential backoff."""
+        delay = min(300.0, base_seconds * 2 ** max(0, self.attempts - 1)) * random.uniform(0.8, 1.2)
+        self.move(OperationState.PENDING, error=error[:500],
+                  next_attempt_at=utcnow() + timedelta(seconds=delay))
 
 
 class SignupAttempt(_Operation, db.Model):
@@ -95,6 +104,11 @@ class SignupAttempt(_Operation, db.Model):
     first_name = db.Column(db.String(100), nullable=False)
     last_name = db.Column(db.String(100), nullable=False)
     user_id = db.Column(db.Integer, db.ForeignKey("portal_users.id"), nullable=True)
+    # Kept only until the Account exists at the broker: the argon2id copy for our login, the
+    # password itself encrypted (Fernet) for re-sending, and the rest of the request as JSON.
+    password_hash = db.Column(db.String(255), nullable=True)
+    secret = db.Column(db.Text, nullable=True)
+    request_json = db.Column(db.Text, nullable=True)
 
 
 class TradingAccountRequest(_Operation, db.Model):
@@ -105,6 +119,8 @@ class TradingAccountRequest(_Operation, db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey("portal_users.id"), nullable=False, index=True)
     idempotency_key = db.Column(db.String(64), nullable=False, unique=True)
     known_logins = db.Column(db.Text, nullable=False, default="[]")
+    # False only while the broker provably never processed the request (refused connection, 429).
+    maybe_sent = db.Column(db.Boolean, nullable=False, default=True)
 
     @property
     def logins_before(self) -> set[str]:

@@ -97,6 +97,8 @@ def _awaiting(user: PortalUser, items: list[TradingAccount]) -> list[TradingAcco
             user_id=user.id, state=OperationState.DONE.value, login=None
         ).order_by(TradingAccountRequest.started_at)
     ).all()
+    if not waiting:  # the usual case: no query and no commit (a commit re-reads the user)
+        return []
     claimed = {r.login for r in db.session.scalars(
         db.select(TradingAccountRequest).filter_by(user_id=user.id).filter(
             TradingAccountRequest.login.is_not(None))
@@ -110,7 +112,8 @@ def _awaiting(user: PortalUser, items: list[TradingAccount]) -> list[TradingAcco
             claimed.add(fresh.login)
         else:
             still.append(request)
-    db.session.commit()
+    if len(still) < len(waiting):
+        db.session.commit()
     return still
 
 

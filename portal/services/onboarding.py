@@ -1,15 +1,22 @@
-"""Sign-up: record the attempt, create the Account with its first trading account, create the user."""
+"""Sign-up: record the attempt, create the Account with its first trading account, create the user.
+
+Every attempt is recorded before Broker-API is called. When the answer is lost or the broker is
+busy, the attempt is parked as ``pending`` (password encrypted) for the background worker, which
+first checks whether the earlier try succeeded, and accepts an Account only if it is provably ours.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from flask import current_app
 
 from ..brokerapi import Account, BrokerUnavailable, EmailTaken, NewAccount, RateLimited
 from ..extensions import broker, db
-from ..models import OperationState, PortalUser, SignupAttempt, TradingAccountRequest, utcnow
-from . import accounts, audit, offers, passwords, platform
+from ..models import OperationState, PortalUser, SignupAttempt, utcnow
+from .. import metrics
+from . import accounts, attribution, audit, offers, passwords, platform, vault, welcome
 
 CLOCK_SKEW = timedelta(seconds=120)
 RECOVERY_WINDOW = timedelta(hours=24)
@@ -28,7 +35,7 @@ class UnknownOffer(SignupError):
 
 
 class SignupPending(SignupError):
-    """Broker-API lost the answer; the attempt stays pending and will be completed later."""
+    """Broker-API lost the answer or is busy; the worker completes the attempt later."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Registration:
     phone: str | None = None
     language: str | None = None
     marketing_consent: bool = False
+    hidden_offer_uuid: str | None = None  # the hidden offer the visitor's campaign allows
+    source: attribution.SignupSource | None = None
 
 
 def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
@@ -52,19 +61,19 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
     email = PortalUser.normalize_email(reg.email)
     if db.session.scalar(db.select(PortalUser.id).filter_by(email=email)):
         raise AlreadyRegistered()
-    offer = offers.find_visible(reg.offer_uuid)
+    offer = offers.find_visible(reg.offer_uuid) or offers.find_offerable(
+        reg.offer_uuid, reg.hidden_offer_uuid)
     if offer is None:
         raise UnknownOffer()
-    attempt = SignupAttempt(
-        email=email, first_name=reg.first_name, last_name=reg.last_name, offer_uuid=offer.uuid
-    )
-    db.session.add(attempt)
-    db.session.commit()
-
+    source = reg.source or attribution.NO_SOURCE
     new = NewAccount(
         email=email, password=reg.password, first_name=reg.first_name, last_name=reg.last_name,
         offer_uuid=offer.uuid, country=reg.country, phone=reg.phone, language=reg.language,
+        lead_source=source.lead_source,
+        ib_parent_trading_account_uuid=source.ib_parent_trading_account_uuid,
     )
+    attempt = record_attempt(new, reg, actor)
+    attribution.record_signup(attempt, reg.source)
     attempt.move(OperationState.SENT, attempts=attempt.attempts + 1)
     db.session.commit()
     token = None
@@ -79,35 +88,80 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
         # Our own earlier attempt did reach the broker: make its password the one typed now.
         broker.client.change_password(account.uuid, reg.password)
     except RateLimited:
-        _finish(attempt, OperationState.FAILED, error="rate limited")
-        raise
+        park(attempt, "rate limited")
+        raise SignupPending()
     except BrokerUnavailable as exc:
         account = _recover(attempt, exc)
-
-    user = PortalUser(
-        email=email, password_hash=passwords.hash_password(reg.password),
-        account_uuid=account.uuid, first_name=reg.first_name, last_name=reg.last_name,
-        language=reg.language, terms_version=reg.terms_version, terms_accepted_at=utcnow(),
-        terms_accepted_ip=actor.ip, marketing_consent=reg.marketing_consent,
-    )
-    db.session.add(user)
-    db.session.flush()
-    if not offer.auto_creation:
-        accounts.note_awaiting_approval(user, offer.uuid)
-    attempt.move(OperationState.DONE, account_uuid=account.uuid, user_id=user.id)
-    audit.record("registration", actor, user=user, offer=offer.uuid)
-    db.session.commit()
+    user = complete(attempt, account, actor)
     if token:
         platform.keep_signup_token(user, token)
+    welcome.send_welcome(user)
     return user
 
 
-def _finish(attempt: SignupAttempt, state: OperationState, **changes) -> None:
-    attempt.move(state, **changes)
+def record_attempt(new: NewAccount, reg: Registration, actor: audit.Actor) -> SignupAttempt:
+    """Store the attempt, with what the worker needs to finish it, before anything is sent."""
+    request = {k: v for k, v in asdict(new).items() if k != "password"}
+    request.update(terms_version=reg.terms_version, terms_ip=actor.ip,
+                   marketing_consent=reg.marketing_consent)
+    attempt = SignupAttempt(
+        email=new.email, first_name=new.first_name, last_name=new.last_name,
+        offer_uuid=new.offer_uuid, password_hash=passwords.hash_password(new.password),
+        secret=vault.seal(new.password), request_json=json.dumps(request),
+    )
+    db.session.add(attempt)
     db.session.commit()
+    return attempt
 
 
-def _provably_ours(account: Account | None, attempt: SignupAttempt) -> bool:
+def new_account_of(attempt: SignupAttempt) -> NewAccount | None:
+    """Rebuild the create-account request of a parked attempt (None if the password is gone)."""
+    password = vault.unseal(attempt.secret) if attempt.secret else None
+    if password is None:
+        return None
+    fields = json.loads(attempt.request_json or "{}")
+    known = set(NewAccount.__dataclass_fields__)
+    return NewAccount(password=password, **{k: v for k, v in fields.items() if k in known})
+
+
+def complete(attempt: SignupAttempt, account: Account, actor: audit.Actor) -> PortalUser:
+    """The Account exists and is ours: create the portal user, forget the password, finish."""
+    extra = json.loads(attempt.request_json or "{}")
+    user = PortalUser(
+        email=attempt.email, password_hash=attempt.password_hash, account_uuid=account.uuid,
+        first_name=attempt.first_name, last_name=attempt.last_name,
+        language=extra.get("language"), terms_version=extra.get("terms_version") or "",
+        terms_accepted_at=attempt.started_at, terms_accepted_ip=extra.get("terms_ip"),
+        marketing_consent=bool(extra.get("marketing_consent")),
+    )
+    db.session.add(user)
+    db.session.flush()
+    attribution.link_user(attempt, user)
+    offer = next((o for o in offers.all_offers() if o.uuid == attempt.offer_uuid), None)
+    if offer is not None and not offer.auto_creation:
+        accounts.note_awaiting_approval(user, offer.uuid)
+    attempt.move(OperationState.DONE, account_uuid=account.uuid, user_id=user.id, secret=None,
+                  next_attempt_at=None, error=None)
+    audit.record("registration", actor, user=user, offer=attempt.offer_uuid)
+    db.session.commit()
+    metrics.signup_reached(OperationState.DONE)
+    return user
+
+
+def park(attempt: SignupAttempt, error: str) -> None:
+    """Leave the attempt for the worker (password still sealed)."""
+    attempt.park(error, current_app.config["WORKER_BACKOFF_SECONDS"])
+    db.session.commit()
+    metrics.signup_parked(attempt)
+
+
+def _finish(attempt: SignupAttempt, state: OperationState, **changes) -> None:
+    attempt.move(state, secret=None, next_attempt_at=None, **changes)
+    db.session.commit()
+    metrics.signup_reached(state)
+
+
+def provably_ours(account: Account | None, attempt: SignupAttempt) -> bool:
     """Created after the attempt began (allowing clock skew) and carrying the same names."""
     if account is None or account.created is None:
         return False
@@ -119,25 +173,17 @@ def _provably_ours(account: Account | None, attempt: SignupAttempt) -> bool:
 
 
 def _recover(attempt: SignupAttempt, exc: BrokerUnavailable) -> Account:
-    """After a lost answer, accept the Account only if it is provably ours."""
-    if not exc.sent:
-        _finish(attempt, OperationState.FAILED, error=str(exc)[:500])
-        raise exc
+    """After a lost answer, accept the Account only if it is provably ours; else park or refuse."""
     try:
-        account = broker.client.find_account(attempt.email)
+        account = broker.client.find_account(attempt.email) if exc.sent else None
     except (BrokerUnavailable, RateLimited):
-        _finish(attempt, OperationState.PENDING, error=str(exc)[:500])
-        raise SignupPending()
-    if _provably_ours(account, attempt):
+        account = None
+    if provably_ours(account, attempt):
         return account
     if account is not None:
         _finish(attempt, OperationState.TAKEN)
         raise AlreadyRegistered()
-    if exc.status is not None:
-        # A 5xx with no Account behind it: nothing was created, so the trader may simply retry.
-        _finish(attempt, OperationState.FAILED, error=str(exc)[:500])
-        raise exc
-    _finish(attempt, OperationState.PENDING, error=str(exc)[:500])
+    park(attempt, str(exc))
     raise SignupPending()
 
 
@@ -154,7 +200,9 @@ def _earlier_attempt_account(attempt: SignupAttempt) -> Account | None:
     if not earlier:
         return None
     account = broker.client.find_account(attempt.email)
-    if any(_provably_ours(account, e) for e in earlier):
-        current_app.logger.info("sign-up recovered an Account created by an earlier attempt")
-        return account
-    return None
+    if not any(provably_ours(account, e) for e in earlier):
+        return None
+    current_app.logger.info("sign-up recovered an Account created by an earlier attempt")
+    for e in earlier:  # the worker must not finish them again
+        e.move(OperationState.DONE, secret=None, next_attempt_at=None, account_uuid=account.uuid)
+    return account

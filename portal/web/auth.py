@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,6 +11,7 @@ from ..brokerapi import BrokerError
 from ..extensions import db
 from ..models import PortalUser
 from ..services import audit, offers, onboarding, passwords
+from . import links
 from .errors import render_error
 from .forms import LoginForm, PostForm, RegisterForm
 
@@ -33,14 +34,19 @@ def safe_next(target: str | None) -> str | None:
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.index"))
-    visible = offers.visible_offers()
+    hidden = links.allowed_hidden_offer()
+    visible = offers.offerable(hidden)
     form = RegisterForm()
-    wanted = request.args.get("offer")
-    preselected = offers.find_visible(wanted)
-    if request.method == "GET" and wanted and preselected is None:
+    wanted = request.args.getlist("offer")
+    preselected = offers.first_offerable(wanted, hidden)
+    if request.method == "GET" and any(wanted) and preselected is None:
         flash(_("That offer is not available. Please choose one of the offers below."), "error")
-    if form.validate_on_submit():
-        if offers.find_visible(form.offer.data) is None:
+    if form.validate_on_submit() and form.is_bot:
+        audit.record("registration_blocked", actor(), email=form.email.data, reason="honeypot")
+        db.session.commit()
+        flash(_("We could not create your account. Please try again."), "error")
+    elif form.validate_on_submit():
+        if offers.find_offerable(form.offer.data, hidden) is None:
             form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
         else:
             return _register(form, visible)
@@ -55,6 +61,7 @@ def _register(form: RegisterForm, visible):
         terms_version=current_app.config["TERMS_VERSION"], country=form.country.data or None,
         phone=form.phone.data or None, language=get_locale().language if get_locale() else None,
         marketing_consent=bool(form.marketing.data),
+        hidden_offer_uuid=links.allowed_hidden_offer(), source=links.signup_source(),
     )
     status = 200
     try:
@@ -62,6 +69,8 @@ def _register(form: RegisterForm, visible):
     except onboarding.AlreadyRegistered:
         form.email.errors.append(_("This email is already registered."))
         return render_template("auth/register.html", form=form, offers=visible, taken=True,
+                               forgot_url=url_for("passwords.forgot"),
+                               claim_url=url_for("passwords.claim_request"),
                                preselected=None), 200
     except onboarding.UnknownOffer:
         form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
@@ -95,12 +104,15 @@ def login():
                 user.password_hash = passwords.hash_password(form.password.data)
             audit.record("login", actor(), user=user)
             db.session.commit()
-            login_user(user)
+            session.permanent = True  # bounded by PERMANENT_SESSION_LIFETIME
+            login_user(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data) or url_for("accounts.index"))
         audit.record("login_failed", actor(), email=email)
         db.session.commit()
         failed = True
-    return render_template("auth/login.html", form=form, failed=failed)
+    return render_template("auth/login.html", form=form, failed=failed,
+                           forgot_url=url_for("passwords.forgot"),
+                           claim_url=url_for("passwords.claim_request"))
 
 
 @bp.post("/logout")
@@ -113,4 +125,19 @@ def logout():
     db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
+    return redirect(url_for("marketing.home"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of this trader, on every device, by changing the session version."""
+    form = PostForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    current_user.session_version += 1
+    audit.record("logout_everywhere", actor(), user=current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have been logged out on every device."), "info")
     return redirect(url_for("marketing.home"))

@@ -1,12 +1,12 @@
 """WTForms forms: every label and message wrapped for translation."""
 from __future__ import annotations
 
-import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
+from ..i18n import country_names
 from ..services import passwords
 
 
@@ -15,8 +15,8 @@ def _strip(value):
 
 
 def country_choices():
-    countries = sorted(pycountry.countries, key=lambda c: c.name)
-    return [("", _l("Choose a country"))] + [(c.alpha_2, c.name) for c in countries]
+    """ISO 3166 countries named in the page's language."""
+    return [("", _l("Choose a country"))] + country_names()
 
 
 class NewPasswordMixin:
@@ -60,7 +60,17 @@ class EmailMixin:
 NAME_RULES = [Length(max=100, message=_l("Use at most 100 characters."))]
 
 
-class RegisterForm(EmailMixin, NewPasswordMixin, FlaskForm):
+class HoneypotMixin:
+    """A field people never see; bots that fill every input give themselves away."""
+
+    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.website.data)
+
+
+class RegisterForm(HoneypotMixin, EmailMixin, NewPasswordMixin, FlaskForm):
     first_name = StringField(
         _l("First name"), filters=[_strip],
         validators=[DataRequired(message=_l("Enter your first name.")), *NAME_RULES],
@@ -98,6 +108,7 @@ class RegisterForm(EmailMixin, NewPasswordMixin, FlaskForm):
 class LoginForm(EmailMixin, FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
 
 
@@ -113,3 +124,10 @@ class ConfirmOfferForm(FlaskForm):
 
 class PostForm(FlaskForm):
     """A form with nothing but the CSRF token (logout, open platform)."""
+
+
+class ConsentForm(FlaskForm):
+    """The cookie banner: "Accept" posts ``accept=y``; "Decline" posts without it."""
+
+    next = HiddenField()
+    accept = BooleanField(_l("Accept"))
