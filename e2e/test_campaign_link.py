@@ -73,7 +73,7 @@ def test_campaign_link_preselects_its_offer_and_reaches_the_crm(page: Page, flas
     assert record.json()["accountConfiguration"]["ibParentTradingAccountUuid"] == seed.TA_ANN_LIVE
 
 
-def test_offer_card_leads_to_its_page_and_on_to_register_with_the_parameters(page: Page):
+def test_offer_card_leads_to_its_page_and_on_to_register_with_the_parameters(page: Page, local):
     """From /offers?utm_source=…, an offer's page and its button keep the marketing parameters."""
     offers = OffersPage(page)
     page.goto("/offers?utm_source=partner-blog&utm_medium=referral")

@@ -56,6 +56,7 @@ def from_env(env=None) -> dict:
         "REGISTER_LIMIT_PER_IP": env.get("REGISTER_LIMIT_PER_IP", "20/hour"),
         "OPEN_ACCOUNT_LIMIT_PER_TRADER": env.get("OPEN_ACCOUNT_LIMIT_PER_TRADER", "10/hour"),
         "PLATFORM_LIMIT_PER_TRADER": env.get("PLATFORM_LIMIT_PER_TRADER", "30/hour"),
+        "MAIL_LINK_LIMIT_PER_IP": env.get("MAIL_LINK_LIMIT_PER_IP", "10/hour"),
         "PENDING_SECRET_KEY": env.get("PENDING_SECRET_KEY") or None,
         "PENDING_MAX_AGE_HOURS": _float(env, "PENDING_MAX_AGE_HOURS", 24),
         "WORKER_BACKOFF_SECONDS": _float(env, "WORKER_BACKOFF_SECONDS", 5),

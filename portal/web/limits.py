@@ -28,6 +28,9 @@ LIMITS = {
     "auth.register": [("REGISTER_LIMIT_PER_IP", _ip)],
     "accounts.confirm": [("OPEN_ACCOUNT_LIMIT_PER_TRADER", _trader)],
     "accounts.open_platform": [("PLATFORM_LIMIT_PER_TRADER", _trader)],
+    "passwords.forgot": [("MAIL_LINK_LIMIT_PER_IP", _ip)],
+    "passwords.claim_request": [("MAIL_LINK_LIMIT_PER_IP", _ip)],
+    "passwords.resend_confirmation": [("MAIL_LINK_LIMIT_PER_IP", _ip)],
 }
 
 

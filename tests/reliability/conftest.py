@@ -57,6 +57,7 @@ def worker(served, portal_db, live_app, tmp_path_factory):
     _, url = served
     log = open(tmp_path_factory.mktemp("logs") / "worker.log", "w+")
     env = {**os.environ, **SETTINGS, "DATABASE_URL": portal_db, "BROKER_API_URL": url,
+           "PORTAL_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
            "BROKER_API_TOKEN": "sandbox-token", "REDIS_URL": ""}
     process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"], cwd=ROOT,
                                env=env, stdout=log, stderr=subprocess.STDOUT)

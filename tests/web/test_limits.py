@@ -38,3 +38,10 @@ def test_common_passwords_are_refused_even_when_they_meet_the_rule():
     assert passwords.problems("Password1")
     assert passwords.problems("Qwerty123")
     assert passwords.problems("Sunny-Day42") == []
+
+
+def test_mail_link_requests_are_limited_per_ip(app, client):
+    app.config["MAIL_LINK_LIMIT_PER_IP"] = "2/minute"
+    statuses = [client.post("/password/forgot", data={"email": f"n{i}@example.com"}).status_code
+                for i in range(3)]
+    assert statuses[-1] == 429 and 429 not in statuses[:2]
