@@ -49,3 +49,18 @@ def test_logout_is_a_post(registered, client):
     html = registered.logout().get_data(as_text=True)
     assert "You have been logged out." in html
     assert client.get("/accounts").status_code == 302
+
+
+def test_login_upgrades_a_hash_made_with_old_parameters(app, registered):
+    from argon2 import PasswordHasher
+
+    from portal.extensions import db
+    from portal.models import PortalUser
+
+    with app.app_context():
+        user = db.session.scalar(db.select(PortalUser))
+        user.password_hash = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash("Sunny-Day42")
+        db.session.commit()
+    registered.login(email="nora@example.com")
+    with app.app_context():
+        assert "m=19456,t=2,p=1" in db.session.scalar(db.select(PortalUser.password_hash))
