@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from e2e.servers import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 TOKEN = "sandbox-token"
@@ -51,13 +53,7 @@ class Servers:
 
     def __exit__(self, *exc) -> None:
         for proc in reversed(list(self.procs.values())):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop(proc)
 
     @contextmanager
     def backend(self):

@@ -85,13 +85,18 @@ def process(name: str, args: list[str], env: dict, logs: Path) -> Iterator[subpr
     try:
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a process, killing it if it has not exited after 10 seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def wait_for(proc: subprocess.Popen, url: str, log: Path, headers: dict | None = None) -> None:

@@ -70,7 +70,9 @@ class HoneypotMixin:
         return bool(self.website.data)
 
 
-class RegisterForm(HoneypotMixin, EmailMixin, NewPasswordMixin, FlaskForm):
+class NamesMixin:
+    """First and last name, both required (the broker's Account needs them)."""
+
     first_name = StringField(
         _l("First name"), filters=[_strip],
         validators=[DataRequired(message=_l("Enter your first name.")), *NAME_RULES],
@@ -81,6 +83,9 @@ class RegisterForm(HoneypotMixin, EmailMixin, NewPasswordMixin, FlaskForm):
         validators=[DataRequired(message=_l("Enter your last name.")), *NAME_RULES],
         render_kw={"autocomplete": "family-name"},
     )
+
+
+class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, FlaskForm):
     country = SelectField(_l("Country (optional)"), validators=[Optional()], validate_choice=False,
                           render_kw={"autocomplete": "country"})
     phone = StringField(

@@ -11,16 +11,12 @@ from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..services.profile import FIELDS, LOCKED_WHEN_VERIFIED
-from .forms import NAME_RULES, country_choices
+from .forms import NAME_RULES, NamesMixin, _strip, country_choices
 
 ADULT_AGE = 18
 EARLIEST_BIRTH_YEAR = 1900
 PHONE_EXAMPLE = "+48 600 700 800"
 NATIONAL_NUMBER = re.compile(r"^[0-9][0-9 ()./-]{5,}$")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _length(n: int) -> Length:
@@ -32,19 +28,9 @@ def years_between(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(NamesMixin, FlaskForm):
     """The optional Account details; names are required while they can be edited."""
 
-    first_name = StringField(
-        _l("First name"), filters=[_strip],
-        validators=[DataRequired(message=_l("Enter your first name.")), *NAME_RULES],
-        render_kw={"autocomplete": "given-name"},
-    )
-    last_name = StringField(
-        _l("Last name"), filters=[_strip],
-        validators=[DataRequired(message=_l("Enter your last name.")), *NAME_RULES],
-        render_kw={"autocomplete": "family-name"},
-    )
     date_of_birth = DateField(
         _l("Date of birth (optional)"), validators=[Optional()],
         invalid_value_message=_l("Enter a real date, like 1990-05-31."),

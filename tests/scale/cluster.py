@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from e2e.servers import stop  # noqa: F401  (used by the fixtures)
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 SANDBOX_TOKEN = "sandbox-token"
@@ -60,16 +62,6 @@ def wait_for(proc: subprocess.Popen, url: str, log: Path, headers: dict | None =
             pass
         time.sleep(0.1)
     pytest.fail(f"{log.stem} did not answer {url}:\n{tail(log)}", pytrace=False)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def form_field(html: str, name: str) -> str:
