@@ -47,6 +47,8 @@ class Servers:
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("SANDBOX_", "PROMETHEUS_"))
                     and k not in ("REDIS_URL", "DATABASE_URL")}
+        # The same allocator setting `make serve` uses, for the portal and the ceiling alike.
+        self.env.setdefault("MALLOC_ARENA_MAX", "2")
 
     def __enter__(self) -> "Servers":
         return self
