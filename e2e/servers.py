@@ -58,6 +58,15 @@ class Servers:
         return self.sandbox_url is not None
 
 
+def answers(port: int) -> bool:
+    """True when something listens on 127.0.0.1:``port``."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     """A TCP port that was free a moment ago."""
     with socket.socket() as sock:

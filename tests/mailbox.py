@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -12,13 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 
+from e2e.servers import free_port  # noqa: F401  (tests import it from here)
 from tests.support import make_app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:

@@ -2,23 +2,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 
+from e2e.servers import answers  # noqa: F401  (tests import it from here)
 from portal import create_app
 from portal.extensions import db
 from sandbox import seed
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def answers(port: int) -> bool:
-    """True when something listens on 127.0.0.1:``port``."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def make_app(sb, database_url: str, **overrides):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from e2e.servers import stop  # noqa: F401  (used by the fixtures)
+from e2e.servers import free_port, stop  # noqa: F401  (stop is used by the fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -31,12 +30,6 @@ class Cluster:
     sandbox: httpx.Client
     redis: object
     logs: Path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def tail(log: Path, lines: int = 30) -> str:
