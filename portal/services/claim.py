@@ -77,12 +77,7 @@ def claim_account(token: str, password: str, terms_version: str, language: str |
         raise links.LinkInvalid() from None
     if account.email.strip().lower() != claim.email:
         raise links.LinkInvalid()  # the broker's email changed since the link was mailed
-    links.reserve(CLAIM, token)
-    try:
-        broker.client.change_password(account.uuid, password)
-    except BrokerError:
-        links.release(token)
-        raise
+    links.set_broker_password(CLAIM, token, account.uuid, password)
     now = utcnow()
     user = PortalUser(
         email=claim.email, password_hash=passwords.hash_password(password),

@@ -11,7 +11,8 @@ from flask import current_app, has_request_context, url_for
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..brokerapi import BrokerError
+from ..extensions import broker, db
 from ..models import UsedLink, utcnow
 
 
@@ -101,6 +102,16 @@ def release(token: str) -> None:
     """Make a reserved link usable again (the action it stood for did not happen)."""
     db.session.execute(db.delete(UsedLink).filter_by(digest=_digest(token)))
     db.session.commit()
+
+
+def set_broker_password(purpose: str, token: str, account_uuid: str, password: str) -> None:
+    """Spend the link on a password write at Broker-API; if the broker fails, the link still works."""
+    reserve(purpose, token)
+    try:
+        broker.client.change_password(account_uuid, password)
+    except BrokerError:
+        release(token)
+        raise
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -5,7 +5,6 @@ import enum
 
 from flask import current_app
 
-from ..brokerapi import BrokerError
 from ..extensions import broker, db
 from ..models import PortalUser, utcnow
 from . import audit, claim, links, passwords, trader_mail
@@ -58,12 +57,7 @@ def reset_user(token: str) -> PortalUser:
 def reset_password(token: str, new_password: str, actor: audit.Actor) -> PortalUser:
     """Set a new password from a reset link, Broker-API first; on failure the link still works."""
     user = reset_user(token)
-    links.reserve(RESET, token)
-    try:
-        broker.client.change_password(user.account_uuid, new_password)
-    except BrokerError:
-        links.release(token)
-        raise
+    links.set_broker_password(RESET, token, user.account_uuid, new_password)
     _store_password(user, new_password)
     user.confirmed_at = user.confirmed_at or utcnow()  # the link proved the mailbox is theirs
     audit.record("password_reset", actor, user=user)
