@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import gettext
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 
 import pycountry
-from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from babel import support
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import force_locale, get_locale, get_translations
+from wtforms.i18n import messages_path
 from flask_login import current_user
 
 from .extensions import db
@@ -92,7 +95,50 @@ def country_names() -> list[tuple[str, str]]:
     return list(_country_names(current_language()))
 
 
+def _translations():
+    """The current catalogue, looked up once per request or app context.
+
+    A page asks for about a hundred strings; Flask-Babel would resolve the locale for each.
+    """
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
+def _gettext(string: str) -> str:
+    return _translations().ugettext(string)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations().ungettext(singular, plural, n)
+
+
+@contextmanager
+def in_language(language: str):
+    """Render in ``language`` for a while (e.g. a trader's email), then in the page's again."""
+    g.pop("_translations", None)
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        g.pop("_translations", None)
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(language: str):
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+def wtforms_translations():
+    """WTForms' own messages ("This field is required.") in the page's language, loaded once
+    per process rather than once per request as Flask-WTF does."""
+    return _wtforms_catalogue(current_language())
+
+
 def init_i18n(app: Flask) -> None:
-    """Remember ``?lang=`` in a cookie and give templates the language switcher."""
+    """Remember ``?lang=`` in a cookie, give templates the language switcher and a gettext that
+    resolves the catalogue once per request."""
     app.after_request(remember_language)
     app.jinja_env.globals["language_links"] = language_links
+    app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)

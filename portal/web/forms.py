@@ -6,8 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..i18n import country_names
+from ..i18n import country_names, wtforms_translations
 from ..services import passwords
+
+
+class PortalForm(FlaskForm):
+    """Base of every form: WTForms' own messages in the page's language, loaded once per process."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations()
 
 
 def _strip(value):
@@ -85,7 +93,7 @@ class NamesMixin:
     )
 
 
-class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, FlaskForm):
+class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, PortalForm):
     country = SelectField(_l("Country (optional)"), validators=[Optional()], validate_choice=False,
                           render_kw={"autocomplete": "country"})
     phone = StringField(
@@ -110,28 +118,28 @@ class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, Flas
             raise ValidationError(_l("Choose a country from the list."))
 
 
-class LoginForm(EmailMixin, FlaskForm):
+class LoginForm(EmailMixin, PortalForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
 
 
-class ChooseOfferForm(FlaskForm):
+class ChooseOfferForm(PortalForm):
     offer = RadioField(_l("Offer"), validators=[InputRequired(message=_l("Choose an offer."))],
                        validate_choice=False)
 
 
-class ConfirmOfferForm(FlaskForm):
+class ConfirmOfferForm(PortalForm):
     offer = HiddenField(validators=[InputRequired()])
     key = HiddenField(validators=[InputRequired(), Length(max=64)])
 
 
-class PostForm(FlaskForm):
+class PostForm(PortalForm):
     """A form with nothing but the CSRF token (logout, open platform)."""
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(PortalForm):
     """The cookie banner: "Accept" posts ``accept=y``; "Decline" posts without it."""
 
     next = HiddenField()

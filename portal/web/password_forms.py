@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import DataRequired
 
-from .forms import EmailMixin, NewPasswordMixin
+from .forms import EmailMixin, NewPasswordMixin, PortalForm
 
 
-class _NewPasswordForm(NewPasswordMixin, FlaskForm):
+class _NewPasswordForm(NewPasswordMixin, PortalForm):
     """A new password and its confirmation, labelled as the new one."""
 
     def __init__(self, *args, **kwargs):
@@ -18,11 +17,11 @@ class _NewPasswordForm(NewPasswordMixin, FlaskForm):
         self.confirm.label.text = _l("Confirm new password")
 
 
-class ForgotPasswordForm(EmailMixin, FlaskForm):
+class ForgotPasswordForm(EmailMixin, PortalForm):
     pass
 
 
-class ClaimRequestForm(EmailMixin, FlaskForm):
+class ClaimRequestForm(EmailMixin, PortalForm):
     pass
 
 
@@ -45,7 +44,7 @@ class ClaimForm(_NewPasswordForm):
     )
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(PortalForm):
     """The banner's "send the link again" button, with the page to come back to."""
 
     next = HiddenField()

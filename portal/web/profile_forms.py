@@ -6,12 +6,11 @@ from datetime import date, datetime, timezone
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..services.profile import FIELDS, LOCKED_WHEN_VERIFIED
-from .forms import NAME_RULES, NamesMixin, _strip, country_choices
+from .forms import NAME_RULES, NamesMixin, PortalForm, _strip, country_choices
 
 ADULT_AGE = 18
 EARLIEST_BIRTH_YEAR = 1900
@@ -28,7 +27,7 @@ def years_between(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-class ProfileForm(NamesMixin, FlaskForm):
+class ProfileForm(NamesMixin, PortalForm):
     """The optional Account details; names are required while they can be edited."""
 
     date_of_birth = DateField(
@@ -114,7 +113,7 @@ class ProfileForm(NamesMixin, FlaskForm):
         return result
 
 
-class DeletionForm(FlaskForm):
+class DeletionForm(PortalForm):
     """Ask staff to delete the trader's data."""
 
     confirm = BooleanField(
