@@ -1,33 +1,77 @@
 """The offer catalogue: cached briefly, because offers change rarely and every page shows them."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
 import unicodedata
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
 
 from flask import current_app, g, has_request_context
 
 from ..brokerapi import Offer
 from ..extensions import broker, cache
 
-CACHE_KEY = "offers:v1"
+CACHE_KEY = "offers:v2"
+_PARSED_KEPT = 4  # catalogue versions whose parsed offers a process keeps
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One version of the broker's offer list: ``version`` is a digest of its JSON."""
+
+    version: str
+    offers: tuple[Offer, ...]
+    slugs: Mapping[str, str]
+
+
+_parsed: dict[str, Catalogue] = {}
+_parsed_lock = threading.Lock()
+
+
+def catalogue() -> Catalogue:
+    """Every offer at the broker, hidden ones included, from the shared short-lived cache.
+
+    Within one web request the catalogue is read once, so a page that lists offers and links
+    them by slug sees one consistent catalogue and costs at most one Broker-API call. Offers are
+    immutable, so each process parses a given version once and shares it between requests.
+    """
+    if has_request_context() and "offer_catalogue" in g:
+        return g.offer_catalogue
+    cached = cache.backend.get(CACHE_KEY)
+    if cached is None:
+        raw = broker.client.offers_json()
+        cached = {"version": _digest(raw), "offers": raw}
+        cache.backend.set(CACHE_KEY, cached, current_app.config["OFFERS_CACHE_TTL"])
+    found = _parse(cached["version"], cached["offers"])
+    if has_request_context():
+        g.offer_catalogue = found
+    return found
+
+
+def _digest(raw) -> str:
+    text = json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _parse(version: str, raw: list) -> Catalogue:
+    found = _parsed.get(version)
+    if found is None:
+        offers = tuple(Offer.from_json(o) for o in raw)
+        found = Catalogue(version, offers, MappingProxyType(_slugs(offers)))
+        with _parsed_lock:
+            while len(_parsed) >= _PARSED_KEPT:
+                _parsed.pop(next(iter(_parsed)))
+            _parsed[version] = found
+    return found
 
 
 def all_offers() -> list[Offer]:
-    """Every offer at the broker, hidden ones included, from a short-lived cache.
-
-    Within one web request the catalogue is read once, so a page that lists offers and links
-    them by slug sees one consistent catalogue and costs at most one Broker-API call.
-    """
-    if has_request_context() and "offers_raw" in g:
-        raw = g.offers_raw
-    else:
-        raw = cache.backend.get(CACHE_KEY)
-        if raw is None:
-            raw = broker.client.offers_json()
-            cache.backend.set(CACHE_KEY, raw, current_app.config["OFFERS_CACHE_TTL"])
-        if has_request_context():
-            g.offers_raw = raw
-    return [Offer.from_json(o) for o in raw]
+    """Every offer at the broker, hidden ones included."""
+    return list(catalogue().offers)
 
 
 def visible_offers() -> list[Offer]:
@@ -46,10 +90,13 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "offer"
 
 
-def slugs() -> dict[str, str]:
+def slugs() -> Mapping[str, str]:
     """Offer uuid -> unique slug; collisions get "-2", "-3"… in order of creation, then uuid."""
-    ordered = sorted(all_offers(),
-                     key=lambda o: (o.created.isoformat() if o.created else "", o.uuid))
+    return catalogue().slugs
+
+
+def _slugs(catalogue: tuple[Offer, ...]) -> dict[str, str]:
+    ordered = sorted(catalogue, key=lambda o: (o.created.isoformat() if o.created else "", o.uuid))
     taken: set[str] = set()
     result: dict[str, str] = {}
     for offer in ordered:
@@ -98,4 +145,4 @@ def forget() -> None:
     """Drop the cached catalogue so the next read asks Broker-API."""
     cache.backend.delete(CACHE_KEY)
     if has_request_context():
-        g.pop("offers_raw", None)
+        g.pop("offer_catalogue", None)

@@ -54,9 +54,12 @@ def capture_landing():
     if (request.method != "GET" or request.endpoint is None or request.endpoint in NOT_LANDINGS
             or request.blueprint == "health" or current_user.is_authenticated):
         return
+    known = current_state()
+    if known and known.get("first") and not any(n in request.args for n in attribution.MARKETING):
+        return  # a known visitor's plain page view changes nothing (the usual request)
     touch = attribution.touch_from(request.args, request.path, request.referrer, request.host)
     try:
-        state, changed = attribution.capture(current_state(), touch)
+        state, changed = attribution.capture(known, touch)
     except SQLAlchemyError:
         # Attribution is never worth a failed page: serve it and leave the visitor unattributed.
         db.session.rollback()
@@ -94,7 +97,16 @@ def signup_source() -> attribution.SignupSource | None:
 
 
 def carried() -> dict[str, str]:
-    """The current query's marketing parameters (cleaned), to pass on to the next link."""
+    """The current query's marketing parameters (cleaned), to pass on to the next link.
+
+    Worked out once per request: a page of offer cards asks for it for every link.
+    """
+    if "carried_params" not in g:
+        g.carried_params = _carried()
+    return dict(g.carried_params)
+
+
+def _carried() -> dict[str, str]:
     params = {name: attribution.clean(request.args.get(name)) for name in attribution.UTM}
     params["gclid"] = attribution.clean(request.args.get("gclid"))
     params.update({name: attribution.clean_code(request.args.get(name))
@@ -105,10 +117,8 @@ def carried() -> dict[str, str]:
 
 
 def offer_slug(offer: Offer) -> str:
-    """The offer's slug, computed once per request."""
-    if "offer_slugs" not in g:
-        g.offer_slugs = offers.slugs()
-    return g.offer_slugs.get(offer.uuid, offer.uuid)
+    """The offer's slug in the catalogue this request reads."""
+    return offers.slugs().get(offer.uuid, offer.uuid)
 
 
 def offer_url(offer: Offer) -> str:
@@ -119,13 +129,18 @@ def register_url(offer: Offer) -> str:
     return url_for("auth.register", offer=offer_slug(offer), **carried())
 
 
+def consent_due() -> bool:
+    """True while the visitor should see the consent banner."""
+    return bool(current_app.config["CONSENT_BANNER"] and CONSENT_COOKIE not in request.cookies
+                and not current_user.is_authenticated)
+
+
 def consent_form() -> ConsentForm | None:
     """The banner's form for visitors while consent is needed and not yet given or refused.
 
     Logged-in traders are never attributed, so they are not asked.
     """
-    if (not current_app.config["CONSENT_BANNER"] or CONSENT_COOKIE in request.cookies
-            or current_user.is_authenticated):
+    if not consent_due():
         return None
     form = ConsentForm(formdata=None, prefix="consent")
     form.next.data = request.full_path.rstrip("?") if request.method == "GET" else request.path

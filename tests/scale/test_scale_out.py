@@ -88,7 +88,7 @@ def test_login_attempts_count_across_both_instances(cluster):
 
 
 def test_offers_cached_by_one_instance_save_the_other_its_broker_call(cluster):
-    cluster.redis.delete("portal:offers:v1")
+    cluster.redis.delete("portal:offers:v2")
     before = sandbox_calls(cluster, "offers")
     assert httpx.get(f"{cluster.one}/offers").status_code == 200
     assert sandbox_calls(cluster, "offers") == before + 1
