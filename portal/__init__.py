@@ -70,6 +70,9 @@ def register_templating(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .web import (accounts, auth, devmail, health, links, marketing, metrics, offers, passwords,
                       profile)
+    from .web.pagecache import init_page_cache
+
+    init_page_cache(app)
 
     for module in (health, metrics, marketing, offers, auth, accounts, profile, links, passwords,
                    devmail):

@@ -1,0 +1,81 @@
+"""Anonymous offer pages come from a per-process cache without showing anyone stale or foreign data."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.services import offers
+from sandbox import seed
+from tests.support import make_app
+
+TOKEN = re.compile(r'name="consent-csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def protected(sb, tmp_path):
+    """The portal with CSRF protection on, as in production."""
+    return make_app(sb, f"sqlite:///{tmp_path / 'pages.db'}", WTF_CSRF_ENABLED=True)
+
+
+def page(client, path="/offers") -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def cached_pages(app) -> int:
+    return len(app.extensions["page_cache"])
+
+
+@pytest.mark.parametrize("path", ["/offers", "/"])
+def test_each_visitor_gets_a_consent_form_with_their_own_working_token(protected, path):
+    first, second = protected.test_client(), protected.test_client()
+    token_one = TOKEN.search(page(first, path)).group(1)
+    token_two = TOKEN.search(page(second, path)).group(1)
+    assert cached_pages(protected) == 1  # the second visitor was served the cached page
+    assert token_one != token_two
+    for client, token in ((first, token_one), (second, token_two)):
+        answer = client.post("/consent", data={"consent-accept": "y", "consent-csrf_token": token})
+        assert answer.status_code == 303
+    # A token from someone else's page is refused.
+    third = protected.test_client()
+    page(third, path)
+    assert third.post("/consent", data={"consent-accept": "y",
+                                        "consent-csrf_token": token_one}).status_code == 400
+
+
+def test_a_changed_catalogue_shows_at_once_after_the_cache_is_dropped(protected, sb):
+    client = protected.test_client()
+    assert ">Demo Standard USD</a>" in page(client)
+    with sb.store.lock:
+        sb.store.offer(seed.OFFER_DEMO_USD)["name"] = "Demo Starter USD"
+    with protected.test_request_context():
+        offers.forget()
+    html = page(client)
+    assert ">Demo Starter USD</a>" in html and ">Demo Standard USD</a>" not in html
+
+
+def test_language_and_marketing_links_follow_the_url(protected):
+    client = protected.test_client()
+    english = page(client)
+    polish = page(client, "/offers?lang=pl")
+    assert 'lang="en"' in english and 'lang="pl"' in polish
+    tagged = page(protected.test_client(), "/offers?utm_source=mail")
+    assert "utm_source=mail" in tagged and "utm_source=mail" not in page(client, "/offers?lang=en")
+
+
+def test_a_waiting_message_is_shown_even_when_the_page_is_cached(protected):
+    client = protected.test_client()
+    page(client)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Your session has ended.")]
+    assert "Your session has ended." in page(client)
+    assert "Your session has ended." not in page(client)
+
+
+def test_logged_in_traders_never_get_the_anonymous_page(sb, tmp_path, trader):
+    page(trader.client)  # anonymous: cached
+    trader.register(email="cached.nav@example.com")
+    html = page(trader.client)
+    assert "cached.nav@example.com" in html and "Log out" in html
