@@ -27,7 +27,9 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if exc.code in MESSAGES:
-            return render_error(exc.code)
+            body, status = render_error(exc.code)
+            # A 429 says when to come back; the page keeps its own content type.
+            return body, status, [h for h in exc.get_headers() if h[0] == "Retry-After"]
         return exc
 
     @app.errorhandler(BrokerError)

@@ -11,6 +11,7 @@ def test_login_is_limited_per_email_with_a_friendly_page(app, client):
     response = client.post("/login", data={"email": "X@example.com ", "password": "nope"})
     assert response.status_code == 429
     assert "Too many requests" in response.get_data(as_text=True)
+    assert 1 <= int(response.headers["Retry-After"]) <= 60  # the rest of the one-minute window
     other = client.post("/login", data={"email": "y@example.com", "password": "nope"})
     assert other.status_code == 200
 
@@ -20,6 +21,15 @@ def test_login_is_limited_per_ip(app, client):
     for email in ("a@example.com", "b@example.com"):
         client.post("/login", data={"email": email, "password": "nope"})
     assert client.post("/login", data={"email": "c@example.com", "password": "x"}).status_code == 429
+
+
+def test_a_limit_counts_only_posts_and_can_be_switched_off(app, client):
+    app.config["LOGIN_LIMIT_PER_IP"] = "1/minute"
+    assert [client.get("/login").status_code for _ in range(3)] == [200, 200, 200]
+    client.post("/login", data={"email": "a@example.com", "password": "nope"})
+    assert client.post("/login", data={"email": "a@example.com", "password": "x"}).status_code == 429
+    app.config["RATELIMIT_ENABLED"] = False
+    assert client.post("/login", data={"email": "a@example.com", "password": "x"}).status_code == 200
 
 
 def test_registration_is_limited_per_ip(app, trader):
