@@ -61,19 +61,44 @@ class Row:
         return self.offer.name if self.offer else ""
 
 
-def _cache_key(user: PortalUser) -> str:
+@dataclass(frozen=True)
+class _Requests:
+    """What the portal's own records say about a trader's trading-account requests."""
+
+    changed: datetime | None  # the latest change to any of them
+    awaiting: int  # how many wait for the broker's approval
+
+
+def _requests_query():
+    model = TradingAccountRequest
+    waiting = db.and_(model.state == OperationState.DONE.value, model.login.is_(None))
+    return (db.select(db.func.max(model.updated_at),
+                      db.func.coalesce(db.func.sum(db.case((waiting, 1), else_=0)), 0))
+            .where(model.user_id == db.bindparam("user_id")))
+
+
+_REQUESTS = _requests_query()  # built once: every accounts page runs it
+
+
+def _requests(user: PortalUser) -> _Requests:
+    """Both facts in one query."""
+    changed, awaiting = db.session.execute(_REQUESTS, {"user_id": user.id}).one()
+    return _Requests(changed, int(awaiting))
+
+
+def _cache_key(user: PortalUser, requests: _Requests) -> str:
     """Versioned by the trader's latest request change, so every process misses after a change.
 
     Without Redis each process caches on its own; a key that moves when the portal opens an
     account makes the other processes' copies unreachable instead of stale.
     """
-    changed = db.session.scalar(db.select(db.func.max(TradingAccountRequest.updated_at))
-                                .filter_by(user_id=user.id))
+    changed = requests.changed
     return f"trading-accounts:{user.account_uuid}:{changed.timestamp() if changed else 0}"
 
 
-def _broker_items(user: PortalUser, fresh: bool = False) -> list[TradingAccount]:
-    key = _cache_key(user)
+def _broker_items(user: PortalUser, fresh: bool = False,
+                  requests: _Requests | None = None) -> list[TradingAccount]:
+    key = _cache_key(user, requests or _requests(user))
     raw = None if fresh else cache.backend.get(key)
     if raw is None:
         raw = broker.client.trading_accounts_json(user.account_uuid, user.email)
@@ -90,8 +115,11 @@ def note_awaiting_approval(user: PortalUser, offer_uuid: str, known: list[str] |
     ))
 
 
-def _awaiting(user: PortalUser, items: list[TradingAccount]) -> list[TradingAccountRequest]:
+def _awaiting(user: PortalUser, items: list[TradingAccount],
+              requests: _Requests) -> list[TradingAccountRequest]:
     """Requests still awaiting approval; those whose account has appeared get its login."""
+    if not requests.awaiting:  # the usual case: no further query and no commit
+        return []
     waiting = db.session.scalars(
         db.select(TradingAccountRequest).filter_by(
             user_id=user.id, state=OperationState.DONE.value, login=None
@@ -119,9 +147,10 @@ def _awaiting(user: PortalUser, items: list[TradingAccount]) -> list[TradingAcco
 
 def overview(user: PortalUser) -> list[Row]:
     """Every trading account of the trader's Account, plus the ones awaiting approval."""
-    items = _broker_items(user)
+    requests = _requests(user)
+    items = _broker_items(user, requests=requests)
     catalogue = {o.uuid: o for o in offers.all_offers()}
-    waiting = _awaiting(user, items)
+    waiting = _awaiting(user, items, requests)
     verified = None
     if any(catalogue.get(t.offer_uuid) and catalogue[t.offer_uuid].verification_required
            for t in items):
