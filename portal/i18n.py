@@ -67,8 +67,7 @@ def remember_language(response):
         if current_user.is_authenticated and current_user.language != chosen:
             current_user.language = chosen  # emails follow the language the trader reads in
             db.session.commit()
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

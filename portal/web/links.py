@@ -54,8 +54,8 @@ def capture_landing():
     if (request.method != "GET" or request.endpoint is None or request.endpoint in NOT_LANDINGS
             or request.blueprint == "health" or current_user.is_authenticated):
         return
-    known = current_state()
-    if known and known.get("first") and not any(n in request.args for n in attribution.MARKETING):
+    known, args = current_state(), request.args
+    if known and known.get("first") and not any(name in args for name in attribution.MARKETING):
         return  # a known visitor's plain page view changes nothing (the usual request)
     touch = attribution.touch_from(request.args, request.path, request.referrer, request.host)
     try:
