@@ -30,7 +30,8 @@ MB = 1024 * 1024
 def options() -> argparse.Namespace:
     env = os.environ
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=int(env.get("BENCH_SECONDS", 10)))
+    parser.add_argument("--seconds", type=int, default=int(env.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--rounds", type=int, default=int(env.get("BENCH_ROUNDS", 3)))
     parser.add_argument("--connections", type=int, default=int(env.get("BENCH_CONNECTIONS", 4)))
     parser.add_argument("--workers", type=int, default=int(env.get("WEB_CONCURRENCY", 2)))
     parser.add_argument("--threads", type=int, default=int(env.get("WEB_THREADS", 4)))
@@ -63,7 +64,8 @@ def main() -> int:
         results["rss_now_mb"] = {name: round(servers.rss(name, "VmRSS") / MB, 1)
                                  for name in ("portal", "hello")}
     results["settings"] = {
-        "seconds": opts.seconds, "connections": opts.connections, "workers": opts.workers,
+        "seconds": opts.seconds, "rounds": opts.rounds, "connections": opts.connections,
+        "workers": opts.workers,
         "threads": opts.threads, "sandbox_faults": opts.faults, "sandbox_latency_ms": latency,
         "backend": backend["label"], "python": platform.python_version(), "cpus": os.cpu_count(),
         "load_average_before": load_before}
@@ -75,27 +77,37 @@ def main() -> int:
 
 
 def scenarios(opts, portal: str, hello: str, sandbox: httpx.Client, servers: Servers) -> dict:
-    """Run every scenario; Broker-API calls are counted at the sandbox around each one."""
-    run = {}
-    calls = {}
-    run["hello"] = load.wrk(f"{hello}/", opts.seconds, opts.connections)
+    """Run every scenario; Broker-API calls are counted at the sandbox around each one.
 
+    The pages run in ``opts.rounds`` interleaved rounds (hello, offers, accounts, again...) and
+    each keeps its best round. With a few keep-alive connections and two gunicorn workers, the
+    first worker to wake can accept every connection and leave the other CPU idle; a new round
+    opens new connections, so the best of three is the run where both workers served, for the
+    ceiling and the portal alike. Every round's rate is kept in the results.
+    """
     # An anonymous visitor who has landed once: the first landing writes an attribution row.
     visitor = load.get(f"{portal}/offers")  # also warms the offers cache
-    load.clear_calls(sandbox)
-    run["offers"] = load.wrk(f"{portal}/offers", opts.seconds, opts.connections,
-                             headers={"Cookie": visitor})
-    calls["offers_page"] = load.total_calls(sandbox) / max(1, run["offers"]["requests"])
-
     trader = load.signup(portal)  # also resolves role and branch in the process that served it
     if not trader.ok:
         raise SystemExit(f"bench: the warm-up sign-up failed ({trader.status})")
     cookie = trader.cookie_header()
     load.get(f"{portal}/accounts", headers={"Cookie": cookie})
-    load.clear_calls(sandbox)
-    run["accounts"] = load.wrk(f"{portal}/accounts", opts.seconds, opts.connections,
-                               headers={"Cookie": cookie})
-    calls["accounts_page"] = load.total_calls(sandbox) / max(1, run["accounts"]["requests"])
+    pages = {"hello": (f"{hello}/", {}),
+             "offers": (f"{portal}/offers", {"Cookie": visitor}),
+             "accounts": (f"{portal}/accounts", {"Cookie": cookie})}
+    rounds: dict[str, list[dict]] = {name: [] for name in pages}
+    page_calls = dict.fromkeys(pages, 0)
+    for _ in range(opts.rounds):
+        for name, (url, headers) in pages.items():
+            load.clear_calls(sandbox)
+            rounds[name].append(load.wrk(url, opts.seconds, opts.connections, headers=headers))
+            page_calls[name] += load.total_calls(sandbox)
+    run = {name: {**max(done, key=lambda r: r["rps"]), "rounds_rps": [r["rps"] for r in done],
+                  "bad_status": sum(r["bad_status"] for r in done),
+                  "errors": sum(r["errors"] for r in done)}
+           for name, done in rounds.items()}
+    calls = {f"{name}_page": page_calls[name] / max(1, sum(r["requests"] for r in rounds[name]))
+             for name in ("offers", "accounts")}
 
     for _ in range(opts.workers * 2):  # resolve role and branch in every worker first
         load.signup(portal)
@@ -134,7 +146,7 @@ def table(results: dict) -> str:
     """The printed report."""
     s = results["settings"]
     lines = [f"portal vs bare Flask: gunicorn {s['workers']} workers x {s['threads']} threads, "
-             f"wrk {s['connections']} connections x {s['seconds']} s, "
+             f"wrk {s['connections']} connections x {s['seconds']} s (best of {s['rounds']} rounds), "
              f"sandbox {s['sandbox_faults']}, "
              f"{s['backend']}, {s['cpus']} CPUs (load average {s['load_average_before']} before)",
              "",
@@ -154,6 +166,9 @@ def table(results: dict) -> str:
               f"{signup['failed']} failed; non-2xx/3xx answers under wrk: "
               + ", ".join(f"{n} {results['scenarios'][n]['bad_status']}"
                           for n in ("hello", "offers", "accounts")),
+              "req/s of each round: " + "; ".join(
+                  f"{n} " + ", ".join(f"{v:.0f}" for v in results["scenarios"][n]["rounds_rps"])
+                  for n in ("hello", "offers", "accounts")),
               f"ratios: offers/hello {results['ratios']['offers/hello']}, "
               f"accounts/hello {results['ratios']['accounts/hello']}",
               f"peak RSS per worker: portal {results['rss_mb']['portal']} MB "
