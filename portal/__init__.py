@@ -1,11 +1,17 @@
 """Application factory for the trader onboarding portal."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from flask import Flask
+# httpx imports its command-line tool, and with it rich and pygments (about 6 MB in every
+# process), whenever those happen to be installed (test tools bring them). The portal never
+# runs that tool, so its import is blocked; httpx then defines a stub in its place.
+sys.modules.setdefault("httpx._main", None)
 
-from . import config as settings
+from flask import Flask  # noqa: E402
+
+from . import config as settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,13 +46,12 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import babel, broker, cache, csrf, db, login_manager, migrate
+    from .extensions import babel, broker, cache, csrf, db, login_manager
     from .i18n import init_i18n, select_locale
-    from . import models  # noqa: F401  tables known to Alembic
+    from . import models  # noqa: F401  tables known to SQLAlchemy and Alembic
     from .web import session  # noqa: F401  registers the user loader
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_i18n(app)
@@ -90,5 +95,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .commands import init_commands
+    from .cli_db import init_migrations
 
     init_commands(app)
+    init_migrations(app)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -12,7 +11,6 @@ from .brokerapi import BrokerClient
 from .cache import make_cache
 
 db = SQLAlchemy()
-migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()

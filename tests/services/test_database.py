@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from portal.extensions import db
+from portal.cli_db import attach
 from portal.models import PortalUser, SignupAttempt, utcnow
 from portal.services import audit, onboarding
 from sandbox import seed
@@ -18,6 +19,7 @@ def registration(email="db@example.com", **kw):
 
 
 def test_migrations_build_the_same_tables_as_the_models(db_app):
+    attach(db_app)
     with db_app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:
