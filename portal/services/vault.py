@@ -1,14 +1,19 @@
-"""Encrypts the one secret the portal must keep for a while: a pending sign-up's password."""
+"""Encrypts the one secret the portal must keep for a while: a pending sign-up's password.
+
+``cryptography`` is imported on first use: most web processes never park a sign-up, and the
+library costs each process about 6 MB.
+"""
 from __future__ import annotations
 
 import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
 
-def _fernet() -> Fernet:
+def _fernet():
+    from cryptography.fernet import Fernet
+
     key = current_app.config.get("PENDING_SECRET_KEY")
     if not key:
         # Derived from SECRET_KEY when no dedicated key is configured (documented in README).
@@ -23,6 +28,8 @@ def seal(plain: str) -> str:
 
 def unseal(token: str) -> str | None:
     """The plain text, or None when the key changed or the token was tampered with."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet().decrypt(token.encode()).decode()
     except (InvalidToken, ValueError):
