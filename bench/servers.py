@@ -31,8 +31,9 @@ class Servers:
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("SANDBOX_", "PROMETHEUS_"))
                     and k not in ("REDIS_URL", "DATABASE_URL")}
-        # The same allocator setting `make serve` uses, for the portal and the ceiling alike.
+        # The same allocator settings `make serve` uses, for the portal and the ceiling alike.
         self.env.setdefault("MALLOC_ARENA_MAX", "2")
+        self.env.setdefault("MALLOC_MMAP_THRESHOLD_", "131072")
 
     def __enter__(self) -> "Servers":
         return self

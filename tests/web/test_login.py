@@ -63,4 +63,4 @@ def test_login_upgrades_a_hash_made_with_old_parameters(app, registered):
         db.session.commit()
     registered.login(email="nora@example.com")
     with app.app_context():
-        assert "m=19456,t=2,p=1" in db.session.scalar(db.select(PortalUser.password_hash))
+        assert "m=7168,t=5,p=1" in db.session.scalar(db.select(PortalUser.password_hash))
