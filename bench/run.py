@@ -109,8 +109,9 @@ def scenarios(opts, portal: str, hello: str, sandbox: httpx.Client, servers: Ser
     calls = {f"{name}_page": page_calls[name] / max(1, sum(r["requests"] for r in rounds[name]))
              for name in ("offers", "accounts")}
 
-    for _ in range(opts.workers * 2):  # resolve role and branch in every worker first
-        load.signup(portal)
+    # Each process resolves the broker's role and branch once; a short burst of the same shape
+    # as the measured one reaches every worker (one by one, a single worker may take them all).
+    load.signups(portal, 2, opts.connections)
     load.clear_calls(sandbox)
     run["signup"] = load.signups(portal, opts.seconds, opts.connections)
     calls["signup"] = load.total_calls(sandbox) / max(1, run["signup"]["requests"])
