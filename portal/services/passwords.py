@@ -22,15 +22,11 @@ COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-pas
 # more than CPU in an 80 MB web worker. Hashes made with other parameters are upgraded on the
 # next successful login (needs_rehash).
 _hasher = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1)
-# More than one hash at a time per process adds no throughput on a GIL-bound worker but adds a
-# hash's memory per gunicorn thread to the peak.
+# With a worker process per CPU, more than one hash at a time per process adds little throughput
+# but a hash's memory per gunicorn thread to the peak.
 _one_at_a_time = threading.BoundedSemaphore(1)
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    """A hash to verify against when there is none, so an unknown email costs the same time."""
-    return _hasher.hash("timing-equaliser-not-a-password")
+# Verified against when there is no hash, so an unknown email costs the same time as a known one.
+_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 
 def problems(password: str) -> list[str]:
@@ -65,7 +61,7 @@ def verify(password_hash: str | None, password: str) -> bool:
     """Check a password; with no hash, spend the same time on a dummy one and fail."""
     try:
         with _one_at_a_time:
-            ok = _hasher.verify(password_hash or _dummy_hash(), password)
+            ok = _hasher.verify(password_hash or _DUMMY_HASH, password)
         return ok and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False

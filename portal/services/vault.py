@@ -1,7 +1,8 @@
 """Encrypts the one secret the portal must keep for a while: a pending sign-up's password.
 
-``cryptography`` is imported on first use: most web processes never park a sign-up, and the
-library costs each process about 6 MB.
+``cryptography`` (about 6 MB per process) is imported when the first password is sealed, so
+processes that never take a sign-up (the background worker before it has work, CLI commands)
+do not carry it.
 """
 from __future__ import annotations
 
