@@ -25,6 +25,9 @@ class MemoryCache:
                 return None
             return value
 
+    def get_many(self, *keys: str) -> list[Any | None]:
+        return [self.get(key) for key in keys]
+
     def set(self, key: str, value: Any, ttl: float) -> None:
         if ttl <= 0:
             return
@@ -49,6 +52,11 @@ class RedisCache:
     def get(self, key: str) -> Any | None:
         raw = self._redis.get(self._prefix + key)
         return None if raw is None else json.loads(raw)
+
+    def get_many(self, *keys: str) -> list[Any | None]:
+        """Several values in one round trip."""
+        found = self._redis.mget([self._prefix + k for k in keys])
+        return [None if raw is None else json.loads(raw) for raw in found]
 
     def set(self, key: str, value: Any, ttl: float) -> None:
         if ttl <= 0:

@@ -96,10 +96,13 @@ def _cache_key(user: PortalUser, requests: _Requests) -> str:
     return f"trading-accounts:{user.account_uuid}:{changed.timestamp() if changed else 0}"
 
 
-def _broker_items(user: PortalUser, fresh: bool = False,
-                  requests: _Requests | None = None) -> list[TradingAccount]:
-    key = _cache_key(user, requests or _requests(user))
-    raw = None if fresh else cache.backend.get(key)
+def _broker_items(user: PortalUser, fresh: bool = False) -> list[TradingAccount]:
+    key = _cache_key(user, _requests(user))
+    return _items(user, key, None if fresh else cache.backend.get(key))
+
+
+def _items(user: PortalUser, key: str, raw: list | None) -> list[TradingAccount]:
+    """The cached list ``raw``, else the broker's (kept for ACCOUNTS_CACHE_TTL seconds)."""
     if raw is None:
         raw = broker.client.trading_accounts_json(user.account_uuid, user.email)
         cache.backend.set(key, raw, current_app.config["ACCOUNTS_CACHE_TTL"])
@@ -148,8 +151,10 @@ def _awaiting(user: PortalUser, items: list[TradingAccount],
 def overview(user: PortalUser) -> list[Row]:
     """Every trading account of the trader's Account, plus the ones awaiting approval."""
     requests = _requests(user)
-    items = _broker_items(user, requests=requests)
-    catalogue = {o.uuid: o for o in offers.all_offers()}
+    key = _cache_key(user, requests)
+    offered, (raw,) = offers.catalogue_and(key)  # one round trip to the cache for both
+    items = _items(user, key, raw)
+    catalogue = {o.uuid: o for o in offered.offers}
     waiting = _awaiting(user, items, requests)
     verified = None
     if any(catalogue.get(t.offer_uuid) and catalogue[t.offer_uuid].verification_required

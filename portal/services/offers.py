@@ -39,9 +39,14 @@ def catalogue() -> Catalogue:
     them by slug sees one consistent catalogue and costs at most one Broker-API call. Offers are
     immutable, so each process parses a given version once and shares it between requests.
     """
+    return catalogue_and()[0]
+
+
+def catalogue_and(*keys: str) -> tuple[Catalogue, list]:
+    """The catalogue and other cached values (None when missing), read in one round trip."""
     if has_request_context() and "offer_catalogue" in g:
-        return g.offer_catalogue
-    cached = cache.backend.get(CACHE_KEY)
+        return g.offer_catalogue, cache.backend.get_many(*keys) if keys else []
+    cached, *others = cache.backend.get_many(CACHE_KEY, *keys)
     if cached is None:
         raw = broker.client.offers_json()
         cached = {"version": _digest(raw), "offers": raw}
@@ -49,7 +54,7 @@ def catalogue() -> Catalogue:
     found = _parse(cached["version"], cached["offers"])
     if has_request_context():
         g.offer_catalogue = found
-    return found
+    return found, others
 
 
 def _digest(raw) -> str:

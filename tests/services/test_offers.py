@@ -48,3 +48,27 @@ def test_redis_cache_is_shared_between_app_instances(sb, tmp_path):
     sb.reset_calls()
     assert "Demo Standard USD" in two.test_client().get("/offers").get_data(as_text=True)
     assert sb.call_count() == 0
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_the_accounts_page_reads_offers_and_trading_accounts_from_the_shared_cache(
+        backend, sb, tmp_path):
+    import redis
+
+    url = None
+    if backend == "redis":
+        if not answers(6379):
+            pytest.skip("Redis is not running on 127.0.0.1:6379")
+        url = "redis://127.0.0.1:6379/15"
+        redis.Redis.from_url(url).flushdb()
+    app = make_app(sb, f"sqlite:///{tmp_path / 'c.db'}", REDIS_URL=url)
+    from tests.support import Trader
+
+    trader = Trader(app.test_client(), sb)
+    trader.register(email="cached.list@example.com")
+    sb.reset_calls()
+    html = trader.client.get("/accounts").get_data(as_text=True)
+    assert "Demo Standard USD" in html and "Login " in html
+    assert sb.call_count() == 0  # both the catalogue and the list came from the cache
+    with app.app_context():
+        assert app.extensions["portal_cache"].get_many("no-such-key", "nor-this") == [None, None]
