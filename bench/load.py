@@ -37,11 +37,19 @@ def wrk(url: str, seconds: int, connections: int, headers: dict | None = None) -
 
 
 def get(url: str, headers: dict | None = None) -> str:
-    """GET ``url`` like a browser's first visit; return the cookies it was given as a header."""
-    response = httpx.get(url, headers=headers, timeout=15)
-    if response.status_code != 200:
-        raise SystemExit(f"bench: GET {url} answered {response.status_code}")
-    return "; ".join(f"{k}={v}" for k, v in response.cookies.items())
+    """GET ``url`` twice like a browser that keeps its cookies; return them as a header.
+
+    wrk replays one fixed Cookie header. A visitor's session settles on the second answer
+    (Flask-Login marks a session it did not issue as not fresh), so the cookies of the first
+    answer alone would make every replayed request write the session anew, which no browser
+    that stores its cookies would cause.
+    """
+    with httpx.Client(headers=headers, timeout=15) as http:
+        for _ in range(2):
+            response = http.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"bench: GET {url} answered {response.status_code}")
+        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
 
 
 def clear_calls(sandbox: httpx.Client) -> None:
