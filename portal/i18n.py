@@ -10,10 +10,10 @@ import pycountry
 from babel import support
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import force_locale, get_locale, get_translations
+from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 from wtforms.i18n import messages_path
-from flask_login import current_user
 
 from .extensions import db
 

@@ -25,10 +25,6 @@ def _trader() -> str:
     return f"trader:{current_user.get_id().split(':')[0]}" if current_user.is_authenticated else _ip()
 
 
-def _setting(name: str):
-    return lambda: current_app.config[name]
-
-
 # endpoint -> [(config key holding the limit, key function)]
 LIMITS = {
     "auth.login": [("LOGIN_LIMIT_PER_IP", _ip), ("LOGIN_LIMIT_PER_EMAIL", _email)],
