@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-from e2e.servers import answers, free_port, stop
+from e2e.servers import StartError, answers, free_port, stop, upgrade_database, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -68,21 +67,14 @@ class Servers:
 
     def start(self, name: str, args: list[str], env: dict, ready: str, headers=None) -> None:
         """Start a process and wait until ``ready`` answers 200."""
-        with (self.tmp / f"{name}.log").open("wb") as out:
+        log = self.tmp / f"{name}.log"
+        with log.open("wb") as out:
             proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         self.procs[name] = proc
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                break
-            try:
-                if httpx.get(ready, headers=headers, timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        log = (self.tmp / f"{name}.log").read_text(errors="replace")[-3000:]
-        raise SystemExit(f"bench: {name} did not start:\n{log}")
+        try:
+            wait_for(proc, ready, log, headers)
+        except StartError as exc:
+            raise SystemExit(f"bench: {exc}") from None
 
     def start_sandbox(self, faults: str) -> httpx.Client:
         """The sandbox with ``faults`` (e.g. latency_ms=30); returns a client for /_sandbox/."""
@@ -111,10 +103,10 @@ class Servers:
                "PLATFORM_URL": f"{self.sandbox_url}/platform", "LOG_FORMAT": "json",
                "ACCESS_LOG": "1", "PROMETHEUS_MULTIPROC_DIR": str(metrics),
                "OFFERS_CACHE_TTL": "600", "REGISTER_LIMIT_PER_IP": "1000000/hour"}
-        done = subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT,
-                              env=env, capture_output=True, text=True, timeout=120)
-        if done.returncode:
-            raise SystemExit(f"bench: flask db upgrade failed:\n{done.stderr[-3000:]}")
+        try:
+            upgrade_database(env, self.tmp, timeout=120)
+        except StartError as exc:
+            raise SystemExit(f"bench: {exc}") from None
         return self.gunicorn("portal", "app:create_app()", env)
 
     def start_hello(self) -> str:

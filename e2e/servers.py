@@ -123,12 +123,12 @@ def wait_for(proc: subprocess.Popen, url: str, log: Path, headers: dict | None =
     raise StartError(f"{log.stem} did not answer {url} in {START_TIMEOUT:.0f} s:\n{tail(log)}")
 
 
-def upgrade_database(env: dict, logs: Path) -> None:
+def upgrade_database(env: dict, logs: Path, timeout: float = 60) -> None:
     """Run the Alembic migrations on the fresh database."""
     log = logs / "db-upgrade.log"
     with log.open("wb") as out:
         done = subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT,
-                              env=env, stdout=out, stderr=subprocess.STDOUT, timeout=60)
+                              env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
     if done.returncode:
         raise StartError(f"flask db upgrade failed:\n{tail(log)}")
 

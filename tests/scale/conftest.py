@@ -9,8 +9,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.scale.cluster import (ADMIN_URL, BIN, LOGIN_LIMIT, REDIS_DB_URL, ROOT, SANDBOX_TOKEN,
-                                 Cluster, free_port, start, stop, tail, wait_for)
+from tests.scale.cluster import (ADMIN_URL, BIN, LOGIN_LIMIT, REDIS_DB_URL, SANDBOX_TOKEN, Cluster,
+                                 free_port, start, stop, tail, upgrade_database, wait_for)
 from tests.support import answers
 
 
@@ -47,9 +47,7 @@ def cluster(tmp_path_factory):
                "PORTAL_INSTANCE_PATH": str(tmp), "LOGIN_LIMIT_PER_EMAIL": f"{LOGIN_LIMIT}/minute",
                "WORKER_POLL_SECONDS": "0.2", "WORKER_BACKOFF_SECONDS": "0.2",
                "LOG_FORMAT": "json", "ACCESS_LOG": "1"}
-        done = subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT,
-                              env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr[-2000:]
+        upgrade_database(env, tmp)
         urls = {}
         for name in ("one", "two"):
             metrics_dir = tmp / f"metrics-{name}"
