@@ -15,7 +15,11 @@ from flask import current_app, g, has_request_context
 from ..brokerapi import Offer
 from ..extensions import broker, cache
 
-CACHE_KEY = "offers:v2"
+# The shared cache holds the catalogue under its content digest, and a small key naming the
+# current digest. A page reads only the small key when its process has parsed that version.
+VERSION_KEY = "offers:v3:version"
+CONTENT_KEY = "offers:v3:{}"
+CONTENT_GRACE = 60  # seconds a version's content outlives the key naming it (no torn reads)
 _PARSED_KEPT = 4  # catalogue versions whose parsed offers a process keeps
 
 
@@ -43,18 +47,32 @@ def catalogue() -> Catalogue:
 
 
 def catalogue_and(*keys: str) -> tuple[Catalogue, list]:
-    """The catalogue and other cached values (None when missing), read in one round trip."""
+    """The catalogue and other cached values (None when missing), read in one round trip.
+
+    Redis says which version is current; a version this process has parsed before costs no
+    further read. A new version's content is read once per process, and a missing or expired
+    catalogue is asked of Broker-API and shared under its digest.
+    """
     if has_request_context() and "offer_catalogue" in g:
         return g.offer_catalogue, cache.backend.get_many(*keys) if keys else []
-    cached, *others = cache.backend.get_many(CACHE_KEY, *keys)
-    if cached is None:
-        raw = broker.client.offers_json()
-        cached = {"version": _digest(raw), "offers": raw}
-        cache.backend.set(CACHE_KEY, cached, current_app.config["OFFERS_CACHE_TTL"])
-    found = _parse(cached["version"], cached["offers"])
+    version, *others = cache.backend.get_many(VERSION_KEY, *keys)
+    found = _parsed.get(version) if version else None
+    if found is None:
+        raw = cache.backend.get(CONTENT_KEY.format(version)) if version else None
+        found = _parse(version, raw) if raw is not None else _fetch()
     if has_request_context():
         g.offer_catalogue = found
     return found, others
+
+
+def _fetch() -> Catalogue:
+    """Ask Broker-API for the offers and share them, content first, then the version naming it."""
+    raw = broker.client.offers_json()
+    version = _digest(raw)
+    ttl = current_app.config["OFFERS_CACHE_TTL"]
+    cache.backend.set(CONTENT_KEY.format(version), raw, ttl + CONTENT_GRACE)
+    cache.backend.set(VERSION_KEY, version, ttl)
+    return _parse(version, raw)
 
 
 def _digest(raw) -> str:
@@ -148,6 +166,6 @@ def offerable(allowed_hidden: str | None = None) -> list[Offer]:
 
 def forget() -> None:
     """Drop the cached catalogue so the next read asks Broker-API."""
-    cache.backend.delete(CACHE_KEY)
+    cache.backend.delete(VERSION_KEY)
     if has_request_context():
         g.pop("offer_catalogue", None)

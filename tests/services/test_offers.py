@@ -50,6 +50,29 @@ def test_redis_cache_is_shared_between_app_instances(sb, tmp_path):
     assert sb.call_count() == 0
 
 
+@pytest.mark.skipif(not answers(6379), reason="Redis does not answer on 127.0.0.1:6379")
+def test_a_process_new_to_a_version_reads_it_from_redis_and_refetches_lost_content(
+        sb, tmp_path, monkeypatch):
+    import redis
+
+    from portal.services import offers
+
+    store = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    store.flushdb()
+    app = make_app(sb, f"sqlite:///{tmp_path / 'd.db'}", REDIS_URL="redis://127.0.0.1:6379/15")
+    app.test_client().get("/offers")
+    version = store.get(f"portal:{offers.VERSION_KEY}").decode().strip('"')
+    monkeypatch.setattr(offers, "_parsed", {})  # as in a process that never parsed it
+    sb.reset_calls()
+    assert "Demo Standard USD" in app.test_client().get("/offers").get_data(as_text=True)
+    assert sb.call_count() == 0
+
+    store.delete(f"portal:{offers.CONTENT_KEY.format(version)}")  # content gone, version left
+    monkeypatch.setattr(offers, "_parsed", {})
+    assert "Demo Standard USD" in app.test_client().get("/offers").get_data(as_text=True)
+    assert sb.call_count("offers") == 1
+
+
 @pytest.mark.parametrize("backend", ["memory", "redis"])
 def test_the_accounts_page_reads_offers_and_trading_accounts_from_the_shared_cache(
         backend, sb, tmp_path):
