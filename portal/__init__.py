@@ -49,7 +49,9 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, broker, cache, csrf, db, login_manager
     from .i18n import init_i18n, select_locale
     from . import models  # noqa: F401  tables known to SQLAlchemy and Alembic
-    from .web import session  # noqa: F401  registers the user loader
+    from .web import session  # also registers the user loader
+
+    app.session_interface = session.PortalSessionInterface()
 
     db.init_app(app)
     csrf.init_app(app)

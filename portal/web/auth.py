@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..brokerapi import BrokerError
 from ..extensions import db
@@ -14,6 +14,7 @@ from ..services import audit, offers, onboarding, passwords
 from . import links
 from .errors import render_error
 from .forms import LoginForm, PostForm, RegisterForm
+from .session import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -82,7 +83,7 @@ def _register(form: RegisterForm, visible):
                 "Please try again in a few minutes."), "error")
         status = 503
     else:
-        login_user(user)
+        start_session(user)
         flash(_("Welcome! Your account is ready."), "success")
         return redirect(url_for("accounts.index", new=1))
     return render_template("auth/register.html", form=form, offers=visible, preselected=None), status
@@ -104,8 +105,7 @@ def login():
                 user.password_hash = passwords.hash_password(form.password.data)
             audit.record("login", actor(), user=user)
             db.session.commit()
-            session.permanent = True  # bounded by PERMANENT_SESSION_LIFETIME
-            login_user(user, remember=bool(form.remember.data))
+            start_session(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data) or url_for("accounts.index"))
         audit.record("login_failed", actor(), email=email)
         db.session.commit()

@@ -1,10 +1,9 @@
 """Self-service: forgotten and changed passwords, claiming an Account, confirming the email."""
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from ..brokerapi import BrokerError, Rejected
 from ..services import claim as claims, links, self_service, trader_mail
@@ -18,6 +17,7 @@ from .password_forms import (
     ResendConfirmationForm,
     ResetPasswordForm,
 )
+from .session import start_session
 
 bp = Blueprint("passwords", __name__)
 
@@ -40,8 +40,7 @@ def _link_problem(exc: links.LinkError, again_url: str, again_label: str):
 def _login_again(user) -> None:
     """Log this browser in under the new session version (other sessions are over)."""
     remember = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
-    session.permanent = True
-    login_user(user, remember=bool(remember))
+    start_session(user, remember=bool(remember))
 
 
 def _sent(kind: str, email: str):

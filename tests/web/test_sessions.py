@@ -21,6 +21,34 @@ def test_login_session_is_bounded_and_remember_me_is_opt_in(app, trader, client)
     assert "HttpOnly" in remember and "SameSite=Lax" in remember
 
 
+def test_an_active_traders_session_slides_but_is_not_resigned_on_every_page(
+        app, trader, client, monkeypatch):
+    from portal.web import session as sessions
+
+    trader.register(email="slide@example.com")
+    client.get("/accounts")
+    again = client.get("/accounts")
+    assert again.status_code == 200
+    assert not any(c.startswith("session=") for c in again.headers.getlist("Set-Cookie"))
+
+    later = sessions.time.time() + sessions.REFRESH_AFTER + 1
+    monkeypatch.setattr(sessions.time, "time", lambda: later)
+    slid = client.get("/accounts")
+    assert slid.status_code == 200
+    assert any(c.startswith("session=") and "Expires=" in c
+               for c in slid.headers.getlist("Set-Cookie")), "the lifetime restarts from now"
+
+
+def test_a_session_cookie_older_than_its_lifetime_is_logged_out(app, trader, client, monkeypatch):
+    import itsdangerous.timed
+
+    trader.register(email="stale@example.com")
+    assert client.get("/accounts").status_code == 200
+    later = itsdangerous.timed.time.time() + app.permanent_session_lifetime.total_seconds() + 5
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    assert client.get("/accounts").status_code == 302
+
+
 def test_log_out_everywhere_ends_the_other_browsers_sessions(app, sb):
     laptop, phone = Trader(app.test_client(), sb), Trader(app.test_client(), sb)
     laptop.register(email="everywhere@example.com")
