@@ -37,10 +37,26 @@ def _link_problem(exc: links.LinkError, again_url: str, again_label: str):
                            again_label=again_label), status
 
 
-def _login_again(user) -> None:
-    """Log this browser in under the new session version (other sessions are over)."""
+def _set_password(form, action, done: str):
+    """Run ``action``, which sets the password at Broker-API first and returns the trader.
+
+    Done: this browser is logged in again under the new session version (the others are over)
+    and goes to the accounts page; the answer is that redirect. Refused or unreachable: the
+    reason goes on the form or in a flash, and the answer is None with the status to show the
+    form again with. Other errors (a bad link, a wrong current password) are the view's.
+    """
+    try:
+        user = action()
+    except Rejected as exc:
+        form.password.errors.append(_refused(exc))
+        return None, 200
+    except BrokerError:
+        flash(_unreachable(), "error")
+        return None, 503
     remember = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
     start_session(user, remember=bool(remember))
+    flash(done, "success")
+    return redirect(url_for("accounts.index")), 200
 
 
 def _sent(kind: str, email: str):
@@ -68,19 +84,13 @@ def reset(token: str):
     status = 200
     if form.validate_on_submit():
         try:
-            user = self_service.reset_password(token, form.password.data, actor())
+            answer, status = _set_password(
+                form, lambda: self_service.reset_password(token, form.password.data, actor()),
+                _("Your new password is set. You are logged in, and logged out everywhere else."))
         except links.LinkError as exc:
             return _link_problem(exc, *again)
-        except Rejected as exc:
-            form.password.errors.append(_refused(exc))
-        except BrokerError:
-            flash(_unreachable(), "error")
-            status = 503
-        else:
-            _login_again(user)
-            flash(_("Your new password is set. You are logged in, and logged out everywhere else."),
-                  "success")
-            return redirect(url_for("accounts.index"))
+        if answer:
+            return answer
     return render_template("passwords/reset.html", form=form, email=user.email), status
 
 
@@ -91,21 +101,21 @@ def change():
     status = 200
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
+
+        def change_it():
             self_service.change_password(user, form.current_password.data, form.password.data,
                                          actor())
+            return user
+
+        try:
+            answer, status = _set_password(
+                form, change_it,
+                _("Your password has been changed. You have been logged out everywhere else."))
         except self_service.WrongPassword:
             form.current_password.errors.append(_("This is not your current password."))
-        except Rejected as exc:
-            form.password.errors.append(_refused(exc))
-        except BrokerError:
-            flash(_unreachable(), "error")
-            status = 503
         else:
-            _login_again(user)
-            flash(_("Your password has been changed. You have been logged out everywhere else."),
-                  "success")
-            return redirect(url_for("accounts.index"))
+            if answer:
+                return answer
     return render_template("passwords/change.html", form=form), status
 
 
@@ -135,20 +145,15 @@ def claim(token: str):
     if form.validate_on_submit():
         locale = get_locale()
         try:
-            user = claims.claim_account(
-                token, form.password.data, current_app.config["TERMS_VERSION"],
-                locale.language if locale else None, actor())
+            answer, status = _set_password(
+                form, lambda: claims.claim_account(
+                    token, form.password.data, current_app.config["TERMS_VERSION"],
+                    locale.language if locale else None, actor()),
+                _("Your portal login is ready. These are your trading accounts."))
         except links.LinkError as exc:
             return _link_problem(exc, *again)
-        except Rejected as exc:
-            form.password.errors.append(_refused(exc))
-        except BrokerError:
-            flash(_unreachable(), "error")
-            status = 503
-        else:
-            _login_again(user)
-            flash(_("Your portal login is ready. These are your trading accounts."), "success")
-            return redirect(url_for("accounts.index"))
+        if answer:
+            return answer
     return render_template("passwords/claim.html", form=form, email=pending.email), status
 
 
