@@ -1,20 +1,18 @@
 """What a bench run starts: the sandbox, the portal and the bare app under gunicorn, a database."""
 from __future__ import annotations
 
-import os
 import subprocess
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-from e2e.servers import StartError, answers, free_port, stop, upgrade_database, wait_for
+from e2e.servers import (StartError, answers, base_env, free_port, scratch_backend, stop,
+                         upgrade_database, wait_for)
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 TOKEN = "sandbox-token"
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
@@ -27,9 +25,7 @@ class Servers:
         self.threads = threads
         self.procs: dict[str, subprocess.Popen] = {}
         self.sandbox_url = ""
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("SANDBOX_", "PROMETHEUS_"))
-                    and k not in ("REDIS_URL", "DATABASE_URL")}
+        self.env = base_env()
         # The same allocator settings `make serve` uses, for the portal and the ceiling alike.
         self.env.setdefault("MALLOC_ARENA_MAX", "2")
         self.env.setdefault("MALLOC_MMAP_THRESHOLD_", "131072")
@@ -48,22 +44,12 @@ class Servers:
             yield {"label": "SQLite, no Redis",
                    "DATABASE_URL": f"sqlite:///{self.tmp / 'portal.db'}"}
             return
-        import psycopg
-        import redis
-
-        name = f"portal_bench_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        store = redis.Redis.from_url(REDIS_URL)
-        store.flushdb()
-        try:
-            yield {"label": "PostgreSQL + Redis", "REDIS_URL": REDIS_URL,
-                   "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"}
-        finally:
-            self.__exit__()
-            store.flushdb()
-            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with scratch_backend("portal_bench", REDIS_URL) as (database_url, _redis):
+            try:
+                yield {"label": "PostgreSQL + Redis", "REDIS_URL": REDIS_URL,
+                       "DATABASE_URL": database_url}
+            finally:
+                self.__exit__()  # the processes end before their database goes
 
     def start(self, name: str, args: list[str], env: dict, ready: str, headers=None) -> None:
         """Start a process and wait until ``ready`` answers 200."""

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import time
+import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 SANDBOX_TOKEN = "sandbox-token"
 START_TIMEOUT = 30.0
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # Only these reach the processes, so a developer's own portal settings never leak into a run.
 PASSTHROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "SYSTEMROOT")
 
@@ -83,6 +85,30 @@ def tail(path: Path, lines: int = 40) -> str:
 def base_env() -> dict:
     """The few variables of our own environment the processes need."""
     return {k: v for k, v in os.environ.items() if k in PASSTHROUGH}
+
+
+@contextmanager
+def scratch_backend(prefix: str, redis_url: str) -> Iterator[tuple[str, object]]:
+    """A new PostgreSQL database and an emptied Redis DB (both on 127.0.0.1).
+
+    Yields the database's SQLAlchemy URL and a Redis client; on exit the database is dropped
+    (with any connection left to it) and the Redis DB emptied.
+    """
+    import psycopg
+    import redis
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    store = redis.Redis.from_url(redis_url)
+    store.flushdb()
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", store
+    finally:
+        store.flushdb()
+        store.close()
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager

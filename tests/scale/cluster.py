@@ -13,7 +13,6 @@ from e2e import servers
 from e2e.servers import (BIN, ROOT, SANDBOX_TOKEN, free_port, stop,  # noqa: F401  (fixtures use them)
                          tail)
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_DB_URL = "redis://127.0.0.1:6379/13"
 LOGIN_LIMIT = 3
 

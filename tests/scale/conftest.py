@@ -1,16 +1,15 @@
 """Scale-out fixtures: the sandbox, two gunicorn portals and a worker on PostgreSQL and Redis."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import uuid
 
 import httpx
 import pytest
 
-from tests.scale.cluster import (ADMIN_URL, BIN, LOGIN_LIMIT, REDIS_DB_URL, SANDBOX_TOKEN, Cluster,
-                                 free_port, start, stop, tail, upgrade_database, wait_for)
+from e2e.servers import base_env, scratch_backend
+from tests.scale.cluster import (BIN, LOGIN_LIMIT, REDIS_DB_URL, SANDBOX_TOKEN, Cluster, free_port,
+                                 start, stop, tail, upgrade_database, wait_for)
 from tests.support import answers
 
 
@@ -20,56 +19,44 @@ def cluster(tmp_path_factory):
     PostgreSQL database and Redis DB 13; instance one and the worker share a metrics folder."""
     if not (answers(5432) and answers(6379)):
         pytest.skip("the scale-out test needs PostgreSQL on 127.0.0.1:5432 and Redis on :6379")
-    import psycopg
-    import redis
-
     tmp = tmp_path_factory.mktemp("scale")
-    database = f"portal_scale_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    store = redis.Redis.from_url(REDIS_DB_URL)
-    store.flushdb()
     procs: list[subprocess.Popen] = []
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("SANDBOX_", "PROMETHEUS_"))
-            and k not in ("REDIS_URL", "DATABASE_URL")}
-    try:
-        sandbox_url = f"http://127.0.0.1:{free_port()}"
-        proc = start("sandbox", [str(BIN / "python"), "-m", "sandbox", "--port",
-                                 sandbox_url.rsplit(":", 1)[1]], base, tmp)
-        procs.append(proc)
-        wait_for(proc, f"{sandbox_url}/service-info", tmp / "sandbox.log",
-                 {"Authorization": SANDBOX_TOKEN})
-        env = {**base, "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
-               "REDIS_URL": REDIS_DB_URL, "BROKER_API_URL": sandbox_url,
-               "BROKER_API_TOKEN": SANDBOX_TOKEN, "SECRET_KEY": "scale-secret",
-               "PLATFORM_URL": f"{sandbox_url}/platform", "DEPOSIT_URL": f"{sandbox_url}/deposit",
-               "PORTAL_INSTANCE_PATH": str(tmp), "LOGIN_LIMIT_PER_EMAIL": f"{LOGIN_LIMIT}/minute",
-               "WORKER_POLL_SECONDS": "0.2", "WORKER_BACKOFF_SECONDS": "0.2",
-               "LOG_FORMAT": "json", "ACCESS_LOG": "1"}
-        upgrade_database(env, tmp)
-        urls = {}
-        for name in ("one", "two"):
-            metrics_dir = tmp / f"metrics-{name}"
-            metrics_dir.mkdir()
-            urls[name] = f"http://127.0.0.1:{free_port()}"
-            procs.append(start(name, [str(BIN / "gunicorn"), "-w", "1", "-b",
-                                      urls[name].removeprefix("http://"), "app:create_app()"],
-                               {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, tmp))
-        worker = start("worker", [str(BIN / "flask"), "--app", "app", "worker"],
-                       {**env, "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics-one")}, tmp)
-        procs.append(worker)
-        for name, proc in zip(("one", "two"), procs[1:3]):
-            wait_for(proc, f"{urls[name]}/healthz", tmp / f"{name}.log")
-        assert worker.poll() is None, tail(tmp / "worker.log")
-        with httpx.Client(base_url=sandbox_url, headers={"Authorization": SANDBOX_TOKEN},
-                          timeout=10.0) as sandbox:
-            yield Cluster(one=urls["one"], two=urls["two"], sandbox=sandbox, redis=store, logs=tmp)
-    finally:
-        for proc in reversed(procs):
-            stop(proc)
-        store.flushdb()
-        store.close()
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        shutil.rmtree(tmp, ignore_errors=True)
+    base = base_env()
+    with scratch_backend("portal_scale", REDIS_DB_URL) as (database_url, store):
+        try:
+            sandbox_url = f"http://127.0.0.1:{free_port()}"
+            proc = start("sandbox", [str(BIN / "python"), "-m", "sandbox", "--port",
+                                     sandbox_url.rsplit(":", 1)[1]], base, tmp)
+            procs.append(proc)
+            wait_for(proc, f"{sandbox_url}/service-info", tmp / "sandbox.log",
+                     {"Authorization": SANDBOX_TOKEN})
+            env = {**base, "DATABASE_URL": database_url, "REDIS_URL": REDIS_DB_URL,
+                   "BROKER_API_URL": sandbox_url, "BROKER_API_TOKEN": SANDBOX_TOKEN,
+                   "SECRET_KEY": "scale-secret", "PLATFORM_URL": f"{sandbox_url}/platform",
+                   "DEPOSIT_URL": f"{sandbox_url}/deposit", "PORTAL_INSTANCE_PATH": str(tmp),
+                   "LOGIN_LIMIT_PER_EMAIL": f"{LOGIN_LIMIT}/minute",
+                   "WORKER_POLL_SECONDS": "0.2", "WORKER_BACKOFF_SECONDS": "0.2",
+                   "LOG_FORMAT": "json", "ACCESS_LOG": "1"}
+            upgrade_database(env, tmp)
+            urls = {}
+            for name in ("one", "two"):
+                metrics_dir = tmp / f"metrics-{name}"
+                metrics_dir.mkdir()
+                urls[name] = f"http://127.0.0.1:{free_port()}"
+                procs.append(start(name, [str(BIN / "gunicorn"), "-w", "1", "-b",
+                                          urls[name].removeprefix("http://"), "app:create_app()"],
+                                   {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, tmp))
+            worker = start("worker", [str(BIN / "flask"), "--app", "app", "worker"],
+                           {**env, "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics-one")}, tmp)
+            procs.append(worker)
+            for name, proc in zip(("one", "two"), procs[1:3]):
+                wait_for(proc, f"{urls[name]}/healthz", tmp / f"{name}.log")
+            assert worker.poll() is None, tail(tmp / "worker.log")
+            with httpx.Client(base_url=sandbox_url, headers={"Authorization": SANDBOX_TOKEN},
+                              timeout=10.0) as sandbox:
+                yield Cluster(one=urls["one"], two=urls["two"], sandbox=sandbox, redis=store,
+                              logs=tmp)
+        finally:
+            for proc in reversed(procs):
+                stop(proc)  # the processes end before their database goes
+            shutil.rmtree(tmp, ignore_errors=True)
