@@ -17,13 +17,16 @@ REPORT = Path(__file__).resolve().parent / "report.lua"
 PASSWORD = "Sunny-Day42"
 OFFER = "4f000000-0000-4000-8000-000000000001"  # the sandbox's demo USD offer
 LOGIN = re.compile(r'class="card-title">Login (\w+)')
+# Every client of a run, httpx and wrk alike, is the same browser: a session is bound to the
+# browser it was issued to, and one that comes back from another is marked as not fresh.
+USER_AGENT = "portal-bench"
 
 
 def wrk(url: str, seconds: int, connections: int, headers: dict | None = None) -> dict:
     """Requests/s and latency percentiles (ms) of ``url`` under wrk for ``seconds``."""
     args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
             "--timeout", "10s", "-s", str(REPORT)]
-    for name, value in (headers or {}).items():
+    for name, value in {"User-Agent": USER_AGENT, **(headers or {})}.items():
         args += ["-H", f"{name}: {value}"]
     done = subprocess.run(args + [url], capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in reversed(done.stdout.splitlines()) if ln.startswith("{")), None)
@@ -36,15 +39,15 @@ def wrk(url: str, seconds: int, connections: int, headers: dict | None = None) -
             "errors": raw["errors"], "bad_status": raw["bad_status"]}
 
 
-def get(url: str, headers: dict | None = None) -> str:
+def get(url: str, cookies: dict | None = None) -> str:
     """GET ``url`` twice like a browser that keeps its cookies; return them as a header.
 
-    wrk replays one fixed Cookie header. A visitor's session settles on the second answer
-    (Flask-Login marks a session it did not issue as not fresh), so the cookies of the first
-    answer alone would make every replayed request write the session anew, which no browser
-    that stores its cookies would cause.
+    wrk replays one fixed Cookie header. A session settles on the second answer (Flask-Login
+    marks a session it did not issue as not fresh, once), so the cookies of the first answer
+    alone would make every replayed request write the session anew, which no browser that
+    stores its cookies would cause.
     """
-    with httpx.Client(headers=headers, timeout=15) as http:
+    with httpx.Client(headers={"User-Agent": USER_AGENT}, cookies=cookies, timeout=15) as http:
         for _ in range(2):
             response = http.get(url)
             if response.status_code != 200:
@@ -69,13 +72,10 @@ class SignUp:
     ok: bool
     cookies: dict = field(default_factory=dict)
 
-    def cookie_header(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-
 
 def signup(base: str) -> SignUp:
     """GET the form, submit it with its CSRF token, follow to the accounts page with the login."""
-    with httpx.Client(base_url=base, timeout=30) as http:
+    with httpx.Client(base_url=base, headers={"User-Agent": USER_AGENT}, timeout=30) as http:
         started = time.perf_counter()
         form = http.get("/register").text
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)

@@ -90,8 +90,7 @@ def scenarios(opts, portal: str, hello: str, sandbox: httpx.Client, servers: Ser
     trader = load.signup(portal)  # also resolves role and branch in the process that served it
     if not trader.ok:
         raise SystemExit(f"bench: the warm-up sign-up failed ({trader.status})")
-    cookie = trader.cookie_header()
-    load.get(f"{portal}/accounts", headers={"Cookie": cookie})
+    cookie = load.get(f"{portal}/accounts", cookies=trader.cookies)
     pages = {"hello": (f"{hello}/", {}),
              "offers": (f"{portal}/offers", {"Cookie": visitor}),
              "accounts": (f"{portal}/accounts", {"Cookie": cookie})}
