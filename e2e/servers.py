@@ -1,4 +1,7 @@
-"""Start and stop the real processes the browser tests drive: sandbox, portal (gunicorn), worker."""
+"""Start and stop the real processes the browser tests drive: sandbox, portal (gunicorn), worker.
+
+The scale-out test and the bench start theirs with the same helpers (and a scratch database).
+"""
 from __future__ import annotations
 
 import os
