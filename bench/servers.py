@@ -7,11 +7,9 @@ from pathlib import Path
 
 import httpx
 
-from e2e.servers import (StartError, answers, base_env, free_port, scratch_backend, stop,
-                         upgrade_database, wait_for)
+from e2e.servers import (BIN, StartError, answers, base_env, free_port, launch,
+                         scratch_backend, stop, upgrade_database, wait_for)
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = ROOT / ".venv" / "bin"
 TOKEN = "sandbox-token"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
@@ -53,12 +51,9 @@ class Servers:
 
     def start(self, name: str, args: list[str], env: dict, ready: str, headers=None) -> None:
         """Start a process and wait until ``ready`` answers 200."""
-        log = self.tmp / f"{name}.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        self.procs[name] = proc
+        proc = self.procs[name] = launch(name, args, env, self.tmp)
         try:
-            wait_for(proc, ready, log, headers)
+            wait_for(proc, ready, self.tmp / f"{name}.log", headers)
         except StartError as exc:
             raise SystemExit(f"bench: {exc}") from None
 

@@ -114,12 +114,16 @@ def scratch_backend(prefix: str, redis_url: str) -> Iterator[tuple[str, object]]
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def launch(name: str, args: list[str], env: dict, logs: Path) -> subprocess.Popen:
+    """Start a process from the repo root with its output in logs/<name>.log."""
+    with (logs / f"{name}.log").open("wb") as out:
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
 @contextmanager
 def process(name: str, args: list[str], env: dict, logs: Path) -> Iterator[subprocess.Popen]:
-    """Run a process from the repo root with its output in logs/<name>.log; stop it on exit."""
-    log = logs / f"{name}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    """Run a process as :func:`launch` does; stop it on exit."""
+    proc = launch(name, args, env, logs)
     try:
         yield proc
     finally:

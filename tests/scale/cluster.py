@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from e2e import servers
-from e2e.servers import (BIN, ROOT, SANDBOX_TOKEN, free_port, stop,  # noqa: F401  (fixtures use them)
+from e2e.servers import (BIN, SANDBOX_TOKEN, free_port, stop,  # noqa: F401  (fixtures use them)
                          tail)
 
 REDIS_DB_URL = "redis://127.0.0.1:6379/13"
@@ -26,12 +26,6 @@ class Cluster:
     sandbox: httpx.Client
     redis: object
     logs: Path
-
-
-def start(name: str, args: list[str], env: dict, logs: Path) -> subprocess.Popen:
-    """Start a process in the repo root with its output in ``logs/<name>.log``."""
-    with (logs / f"{name}.log").open("wb") as out:
-        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def wait_for(proc: subprocess.Popen, url: str, log: Path, headers: dict | None = None) -> None:

@@ -7,9 +7,9 @@ import subprocess
 import httpx
 import pytest
 
-from e2e.servers import base_env, scratch_backend
+from e2e.servers import base_env, launch, scratch_backend
 from tests.scale.cluster import (BIN, LOGIN_LIMIT, REDIS_DB_URL, SANDBOX_TOKEN, Cluster, free_port,
-                                 start, stop, tail, upgrade_database, wait_for)
+                                 stop, tail, upgrade_database, wait_for)
 from tests.support import answers
 
 
@@ -25,8 +25,8 @@ def cluster(tmp_path_factory):
     with scratch_backend("portal_scale", REDIS_DB_URL) as (database_url, store):
         try:
             sandbox_url = f"http://127.0.0.1:{free_port()}"
-            proc = start("sandbox", [str(BIN / "python"), "-m", "sandbox", "--port",
-                                     sandbox_url.rsplit(":", 1)[1]], base, tmp)
+            proc = launch("sandbox", [str(BIN / "python"), "-m", "sandbox", "--port",
+                                      sandbox_url.rsplit(":", 1)[1]], base, tmp)
             procs.append(proc)
             wait_for(proc, f"{sandbox_url}/service-info", tmp / "sandbox.log",
                      {"Authorization": SANDBOX_TOKEN})
@@ -43,11 +43,11 @@ def cluster(tmp_path_factory):
                 metrics_dir = tmp / f"metrics-{name}"
                 metrics_dir.mkdir()
                 urls[name] = f"http://127.0.0.1:{free_port()}"
-                procs.append(start(name, [str(BIN / "gunicorn"), "-w", "1", "-b",
-                                          urls[name].removeprefix("http://"), "app:create_app()"],
-                                   {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, tmp))
-            worker = start("worker", [str(BIN / "flask"), "--app", "app", "worker"],
-                           {**env, "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics-one")}, tmp)
+                procs.append(launch(name, [str(BIN / "gunicorn"), "-w", "1", "-b",
+                                           urls[name].removeprefix("http://"), "app:create_app()"],
+                                    {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, tmp))
+            worker = launch("worker", [str(BIN / "flask"), "--app", "app", "worker"],
+                            {**env, "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics-one")}, tmp)
             procs.append(worker)
             for name, proc in zip(("one", "two"), procs[1:3]):
                 wait_for(proc, f"{urls[name]}/healthz", tmp / f"{name}.log")
