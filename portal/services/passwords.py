@@ -18,9 +18,9 @@ RULE_TEXT = _l("At least 8 characters, with an upper-case letter, a lower-case l
 COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 
 # argon2id with OWASP's lowest-memory recommended setting (7 MiB, 5 passes, 1 lane; the cheat sheet
-# rates it equal in defence to 19 MiB with 2 passes at about the same CPU). Peak memory matters
-# more than CPU in an 80 MB web worker. Hashes made with other parameters are upgraded on the
-# next successful login (needs_rehash).
+# rates it equal in defence to 19 MiB with 2 passes at about the same CPU). A hash in progress
+# sets each web worker's peak memory (`make bench`), so memory is the cost to keep low. Hashes
+# made with other parameters are upgraded on the next successful login (needs_rehash).
 _hasher = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1)
 # With a worker process per CPU, more than one hash at a time per process adds little throughput
 # but a hash's memory per gunicorn thread to the peak.
