@@ -53,6 +53,13 @@ def link(message: EmailMessage, path_prefix: str) -> str:
     raise AssertionError(f"no {path_prefix} link in:\n{text_of(message)}")
 
 
+def tampered(path: str) -> str:
+    """``path`` with its signature changed for certain: the first character after the last dot
+    carries six signature bits (the last one may carry padding bits a decoder ignores)."""
+    head, _, signature = path.rpartition(".")
+    return f"{head}.{'B' if signature.startswith('A') else 'A'}{signature[1:]}"
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     """One aiosmtpd server for the session; tests read it through ``inbox``."""
