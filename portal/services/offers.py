@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -21,6 +22,10 @@ VERSION_KEY = "offers:v3:version"
 CONTENT_KEY = "offers:v3:{}"
 CONTENT_GRACE = 60  # seconds a version's content outlives the key naming it (no torn reads)
 _PARSED_KEPT = 4  # catalogue versions whose parsed offers a process keeps
+# A process trusts the version it last read for this long before asking the shared cache again
+# (never longer than OFFERS_CACHE_TTL): a new catalogue reaches every process within a second,
+# and a busy offers page costs no round trip to Redis.
+RECHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -49,20 +54,31 @@ def catalogue() -> Catalogue:
 def catalogue_and(*keys: str) -> tuple[Catalogue, list]:
     """The catalogue and other cached values (None when missing), read in one round trip.
 
-    Redis says which version is current; a version this process has parsed before costs no
-    further read. A new version's content is read once per process, and a missing or expired
+    Redis says which version is current, and is asked at most once per ``RECHECK_SECONDS`` per
+    process when nothing else is read with it; a version this process has parsed before costs
+    no further read. A new version's content is read once per process, and a missing or expired
     catalogue is asked of Broker-API and shared under its digest.
     """
     if has_request_context() and "offer_catalogue" in g:
         return g.offer_catalogue, cache.backend.get_many(*keys) if keys else []
-    version, *others = cache.backend.get_many(VERSION_KEY, *keys)
-    found = _parsed.get(version) if version else None
+    found, others = None if keys else _recently_read(), []
     if found is None:
-        raw = cache.backend.get(CONTENT_KEY.format(version)) if version else None
-        found = _parse(version, raw) if raw is not None else _fetch()
+        version, *others = cache.backend.get_many(VERSION_KEY, *keys)
+        found = _parsed.get(version) if version else None
+        if found is None:
+            raw = cache.backend.get(CONTENT_KEY.format(version)) if version else None
+            found = _parse(version, raw) if raw is not None else _fetch()
+        current_app.extensions["offers_read"] = (time.monotonic(), found.version)
     if has_request_context():
         g.offer_catalogue = found
     return found, others
+
+
+def _recently_read() -> Catalogue | None:
+    """The version this app last read from the shared cache, if read within the recheck time."""
+    read_at, version = current_app.extensions.get("offers_read", (0.0, ""))
+    trusted = min(RECHECK_SECONDS, current_app.config["OFFERS_CACHE_TTL"])
+    return _parsed.get(version) if time.monotonic() - read_at < trusted else None
 
 
 def _fetch() -> Catalogue:
@@ -165,7 +181,9 @@ def offerable(allowed_hidden: str | None = None) -> list[Offer]:
 
 
 def forget() -> None:
-    """Drop the cached catalogue so the next read asks Broker-API."""
+    """Drop the cached catalogue so the next read asks Broker-API (other processes follow
+    within ``RECHECK_SECONDS``)."""
     cache.backend.delete(VERSION_KEY)
+    current_app.extensions.pop("offers_read", None)
     if has_request_context():
         g.pop("offer_catalogue", None)

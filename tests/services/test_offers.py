@@ -1,6 +1,8 @@
 """The offer catalogue is cached: a warm offers page costs zero Broker-API calls."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from sandbox import seed
@@ -70,6 +72,31 @@ def test_a_process_new_to_a_version_reads_it_from_redis_and_refetches_lost_conte
     store.delete(f"portal:{offers.CONTENT_KEY.format(version)}")  # content gone, version left
     monkeypatch.setattr(offers, "_parsed", {})
     assert "Demo Standard USD" in app.test_client().get("/offers").get_data(as_text=True)
+    assert sb.call_count("offers") == 1
+
+
+@pytest.mark.skipif(not answers(6379), reason="Redis does not answer on 127.0.0.1:6379")
+def test_a_new_catalogue_reaches_another_process_within_a_second_without_a_broker_call(
+        sb, tmp_path):
+    import redis
+
+    from portal.services import offers
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
+    one, two = (make_app(sb, f"sqlite:///{tmp_path / name}", REDIS_URL="redis://127.0.0.1:6379/15")
+                for name in ("e.db", "f.db"))
+    for app in (one, two):
+        assert ">Demo Standard USD<" in app.test_client().get("/offers").get_data(as_text=True)
+    with sb.store.lock:
+        sb.store.offer(seed.OFFER_DEMO_USD)["name"] = "Demo Starter USD"
+    sb.reset_calls()
+    with one.test_request_context():
+        offers.forget()
+    assert ">Demo Starter USD<" in one.test_client().get("/offers").get_data(as_text=True)
+    # The other process trusts the version it read for up to a second, then reads the new one.
+    assert ">Demo Standard USD<" in two.test_client().get("/offers").get_data(as_text=True)
+    time.sleep(offers.RECHECK_SECONDS)
+    assert ">Demo Starter USD<" in two.test_client().get("/offers").get_data(as_text=True)
     assert sb.call_count("offers") == 1
 
 
