@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 import pycountry
-from babel import support
+from babel import Locale, support
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import force_locale, get_locale, get_translations
 from flask_login import current_user
@@ -24,14 +24,23 @@ LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
 KEPT_ARGS = ("offer", "next")
 
 
-def select_locale() -> str:
-    """``?lang=``, then the ``lang`` cookie, then Accept-Language, among supported languages."""
+def select_locale() -> Locale:
+    """``?lang=``, then the ``lang`` cookie, then Accept-Language, among supported languages.
+
+    Answers a Locale made once per language, which Flask-Babel takes as it is instead of
+    parsing a language code on every request.
+    """
     supported = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if candidate in supported:
-            return candidate
+            return _locale(candidate)
     best = request.accept_languages.best_match(supported)
-    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _locale(best or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def current_language() -> str:
@@ -69,7 +78,10 @@ def remember_language(response):
         if current_user.is_authenticated and current_user.language != chosen:
             current_user.language = chosen  # emails follow the language the trader reads in
             db.session.commit()
-    response.vary.update(("Accept-Language", "Cookie"))
+    if "Vary" in response.headers:
+        response.vary.update(("Accept-Language", "Cookie"))
+    else:  # the usual case, without parsing and re-writing a header
+        response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 
 

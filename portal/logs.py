@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
@@ -115,7 +115,7 @@ def incoming_request_id(value: str | None) -> str:
     """The caller's X-Request-ID when it is a safe short token, else a new random one."""
     if value and _SAFE_REQUEST_ID.fullmatch(value):
         return value
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 def init_request_ids(app: Flask) -> None:

@@ -34,12 +34,14 @@ def init_security(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    always = [("Content-Security-Policy", csp), ("X-Content-Type-Options", "nosniff"),
+              ("Referrer-Policy", "strict-origin-when-cross-origin"), ("X-Frame-Options", "DENY")]
+    hsts = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
     @app.after_request
     def set_headers(response):
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        """Each header unless the view set its own (one pass over the response's headers)."""
+        present = {name.lower() for name in response.headers.keys()}
+        wanted = always + [hsts] if request.is_secure else always
+        response.headers.extend([h for h in wanted if h[0].lower() not in present])
         return response
