@@ -4,6 +4,7 @@ A session names a user and the session version it was issued under (logout-every
 """
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import Flask, session
@@ -39,6 +40,7 @@ login_manager.login_message_category = "info"
 
 
 REFRESH_AFTER = 60  # seconds an unchanged permanent session's cookie is kept before re-signing
+CHECKED_KEPT = 512  # cookies whose signature a process has checked, remembered (LRU-ish)
 
 
 class PortalSession(SecureCookieSession):
@@ -48,9 +50,11 @@ class PortalSession(SecureCookieSession):
 
 
 class PortalSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions with two savings that change nothing a visitor sees.
+    """Flask's signed-cookie sessions with three savings that change nothing a visitor sees.
 
-    The signing serializer is built once per set of keys, not on every request. A permanent
+    The signing serializer is built once per set of keys, not on every request. A cookie whose
+    signature this process has checked is not checked again while it is the one the browser
+    sends (a session changes rarely; its age is still checked every time). A permanent
     session that did not change is signed again only when its cookie is over ``REFRESH_AFTER``
     seconds old, instead of on every request: its lifetime still slides with activity, to
     within that minute.
@@ -60,6 +64,9 @@ class PortalSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self):
         self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+        # cookie -> (its data as tagged JSON, when it was signed, the serializer that checked it)
+        self._checked: dict[str, tuple[str, int, URLSafeTimedSerializer]] = {}
+        self._checked_lock = threading.Lock()
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
@@ -78,12 +85,23 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        try:
-            data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
-        except BadSignature:
-            return self.session_class()
-        found = self.session_class(data)
-        found.signed_at = int(signed.timestamp())
+        checked = self._checked.get(value)
+        if checked is not None and checked[2] is serializer:
+            if time.time() - checked[1] > max_age:
+                return self.session_class()
+            found = self.session_class(serializer.serializer.loads(checked[0]))
+        else:
+            try:
+                data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            found = self.session_class(data)
+            checked = (serializer.serializer.dumps(data), int(signed.timestamp()), serializer)
+            with self._checked_lock:
+                while len(self._checked) >= CHECKED_KEPT:
+                    del self._checked[next(iter(self._checked))]
+                self._checked[value] = checked
+        found.signed_at = checked[1]
         return found
 
     def should_set_cookie(self, app: Flask, session) -> bool:

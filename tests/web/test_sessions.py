@@ -49,6 +49,16 @@ def test_a_session_cookie_older_than_its_lifetime_is_logged_out(app, trader, cli
     assert client.get("/accounts").status_code == 302
 
 
+def test_a_session_signed_with_a_retired_key_is_logged_out(app, trader, client):
+    trader.register(email="rotated@example.com")
+    assert client.get("/accounts").status_code == 200
+    app.secret_key = "a-new-secret"
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret"]  # the old key, kept while rotating
+    assert client.get("/accounts").status_code == 200
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert client.get("/accounts").status_code == 302
+
+
 def test_log_out_everywhere_ends_the_other_browsers_sessions(app, sb):
     laptop, phone = Trader(app.test_client(), sb), Trader(app.test_client(), sb)
     laptop.register(email="everywhere@example.com")
