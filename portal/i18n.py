@@ -13,6 +13,8 @@ from flask_babel import force_locale, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 from wtforms.i18n import messages_path
 
 from .extensions import db
@@ -22,6 +24,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 # Each language is named in itself, so a reader finds their own whatever the page language is.
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}
 KEPT_ARGS = ("offer", "next")
+USUAL_ACCEPT_LANGUAGE = 200  # characters; longer Accept-Language headers are parsed each time
 
 
 def select_locale() -> Locale:
@@ -34,13 +37,24 @@ def select_locale() -> Locale:
     for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if candidate in supported:
             return _locale(candidate)
-    best = request.accept_languages.best_match(supported)
+    accept = request.headers.get("Accept-Language", "")
+    pick = _usual_best_match if len(accept) <= USUAL_ACCEPT_LANGUAGE else _best_match
+    best = pick(accept, tuple(supported))
     return _locale(best or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 @lru_cache(maxsize=16)
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
+
+
+def _best_match(accept_language: str, supported: tuple[str, ...]) -> str | None:
+    """The best supported language for an Accept-Language header."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(supported)
+
+
+# Browsers send a few short forms of the header, so their answers are kept; long ones are not.
+_usual_best_match = lru_cache(maxsize=256)(_best_match)
 
 
 def current_language() -> str:
