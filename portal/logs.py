@@ -24,7 +24,9 @@ _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
-access_log = logging.getLogger("portal.access")
+ACCESS_LOGGER = "portal.access"
+access_log = logging.getLogger(ACCESS_LOGGER)
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # made once, not on every line
 _PLAIN = logging.Formatter()
 
 
@@ -39,6 +41,8 @@ class RedactingFilter(logging.Filter):
     """Formats the record's message once, redacted, so no secret reaches a handler."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == ACCESS_LOGGER:
+            return True  # method, route template, status and time: nothing there to redact
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not lose the record
@@ -75,7 +79,7 @@ class JsonFormatter(logging.Formatter):
                 line[key] = getattr(record, key)
         if record.exc_info:
             line["exc"] = redact(record.exc_text or self.formatException(record.exc_info))
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return _JSON.encode(line)
 
 
 class PortalHandler(logging.StreamHandler):
