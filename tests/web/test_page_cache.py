@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -47,6 +48,20 @@ def test_each_visitor_gets_a_consent_form_with_their_own_working_token(protected
     page(third, path)
     assert third.post("/consent", data={"consent-accept": "y",
                                         "consent-csrf_token": token_one}).status_code == 400
+
+
+def test_a_visitors_token_is_signed_again_after_a_minute_and_every_one_works(
+        protected, monkeypatch):
+    client = protected.test_client()
+    first, again = (TOKEN.search(page(client)).group(1) for _ in range(2))
+    later = time.time() + pagecache.TOKEN_REUSE + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    fresh = TOKEN.search(page(client)).group(1)
+    assert first == again != fresh
+    monkeypatch.undo()
+    for token in (first, fresh):
+        answer = client.post("/consent", data={"consent-csrf_token": token})  # declines
+        assert answer.status_code == 303
 
 
 def test_the_token_a_cached_page_carries_is_the_one_flask_wtf_makes_and_checks(protected):
