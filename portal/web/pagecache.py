@@ -38,19 +38,20 @@ class PageCache:
 
     def __init__(self, size: int = PAGES_KEPT):
         self.size = size
-        self.token_placeholder = f"csrf-{secrets.token_hex(16)}"
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self.placeholder_text = f"csrf-{secrets.token_hex(16)}"
+        self.token_placeholder = self.placeholder_text.encode()
+        self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
         self._tokens: dict[tuple, tuple[float, str]] = {}  # (signer, raw) -> (signed at, token)
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> bytes | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: str) -> None:
+    def put(self, key: Hashable, page: bytes) -> None:
         with self._lock:
             self._pages[key] = page
             self._pages.move_to_end(key)
@@ -103,9 +104,15 @@ def init_page_cache(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache()
 
 
-def _cacheable() -> bool:
+def _raw_url() -> str:
+    """The path and query as the browser sent them (cheaper than ``request.full_path``)."""
+    environ = request.environ
+    return f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+
+
+def _cacheable(url: str) -> bool:
     return (request.method == "GET" and not current_user.is_authenticated
-            and "_flashes" not in session and len(request.full_path) <= LONGEST_URL)
+            and "_flashes" not in session and len(url) <= LONGEST_URL)
 
 
 def anonymous_page(vary: Callable[[], Hashable]):
@@ -116,19 +123,21 @@ def anonymous_page(vary: Callable[[], Hashable]):
     def decorate(view):
         @wraps(view)
         def cached_view(*args, **kwargs):
-            if not _cacheable():
+            url = _raw_url()
+            if not _cacheable(url):
                 return view(*args, **kwargs)
             pages: PageCache = current_app.extensions["page_cache"]
-            key = (request.endpoint, request.full_path, current_language(), vary())
+            key = (request.endpoint, url, current_language(), vary())
             page = pages.get(key)
             if page is not None:
                 if pages.token_placeholder in page:
-                    page = page.replace(pages.token_placeholder, csrf_token())
+                    page = page.replace(pages.token_placeholder, csrf_token().encode())
                 return page
             page = view(*args, **kwargs)
             if isinstance(page, str):
                 token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-                pages.put(key, page.replace(token, pages.token_placeholder) if token else page)
+                kept = page.replace(token, pages.placeholder_text) if token else page
+                pages.put(key, kept.encode())  # kept encoded, as it is sent
             return page
         return cached_view
     return decorate
