@@ -4,6 +4,7 @@ A session names a user and the session version it was issued under (logout-every
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -89,7 +90,11 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         if checked is not None and checked[2] is serializer:
             if time.time() - checked[1] > max_age:
                 return self.session_class()
-            found = self.session_class(serializer.serializer.loads(checked[0]))
+            # Flask tags a value JSON cannot hold (a flash's tuple...) as {" t": ...}; data
+            # without such a tag is plain JSON, which the C decoder reads at once.
+            text = checked[0]
+            found = self.session_class(
+                json.loads(text) if '{" ' not in text else serializer.serializer.loads(text))
         else:
             try:
                 data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)

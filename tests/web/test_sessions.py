@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
+from markupsafe import Markup
 
 from portal import create_app
 from tests.support import Trader
@@ -94,3 +96,17 @@ def test_audit_tail_lists_logins_and_failures(app, trader):
     kinds = [line.split()[1] for line in lines]
     assert kinds[-3:] == ["registration", "logout", "login_failed"]
     assert "audited@example.com" in lines[-1] and "ip=127.0.0.1" in lines[-1]
+
+
+@pytest.mark.parametrize("data", [
+    {"csrf_token": "abc", "attribution": {"first": {"source": "google"}}},  # plain JSON
+    {"_flashes": [("info", "Hi")], "m": Markup("<b>x</b>"), "plain": {"n": 1}},  # tagged values
+])
+def test_a_checked_cookie_read_again_gives_back_the_same_session(app, data):
+    interface = app.session_interface
+    cookie = interface.get_signing_serializer(app).dumps(data)
+    for _ in range(2):  # checked once, then taken from what the process remembers
+        with app.test_request_context(headers={"Cookie": f"session={cookie}"}):
+            opened = interface.open_session(app, request)
+        assert dict(opened) == data
+        assert all(type(opened[k]) is type(v) for k, v in data.items())
