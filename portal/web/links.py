@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,6 +13,7 @@ from ..services import attribution, campaigns, offers
 from . import auth
 from .errors import render_error
 from .forms import ConsentForm
+from .session import logged_in
 
 bp = Blueprint("links", __name__)
 
@@ -52,7 +52,7 @@ def current_state() -> dict | None:
 def capture_landing():
     """Note where a visitor came from on landing, and a later landing with marketing params."""
     if (request.method != "GET" or request.endpoint is None or request.endpoint in NOT_LANDINGS
-            or request.blueprint == "health" or current_user.is_authenticated):
+            or request.blueprint == "health" or logged_in()):
         return
     known, args = current_state(), request.args
     if known and known.get("first") and not any(name in args for name in attribution.MARKETING):
@@ -132,7 +132,7 @@ def register_url(offer: Offer) -> str:
 def consent_due() -> bool:
     """True while the visitor should see the consent banner."""
     return bool(current_app.config["CONSENT_BANNER"] and CONSENT_COOKIE not in request.cookies
-                and not current_user.is_authenticated)
+                and not logged_in())
 
 
 def consent_form() -> ConsentForm | None:

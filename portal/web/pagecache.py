@@ -21,7 +21,7 @@ from functools import lru_cache, wraps
 from typing import Callable, Hashable
 
 from flask import Flask, current_app, g, request, session
-from flask_login import current_user
+from .session import logged_in
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
@@ -111,7 +111,7 @@ def _raw_url() -> str:
 
 
 def _cacheable(url: str) -> bool:
-    return (request.method == "GET" and not current_user.is_authenticated
+    return (request.method == "GET" and not logged_in()
             and "_flashes" not in session and len(url) <= LONGEST_URL)
 
 

@@ -8,10 +8,10 @@ import json
 import threading
 import time
 
-from flask import Flask, session
+from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user
+from flask_login import current_user, login_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db, login_manager
@@ -26,6 +26,19 @@ def load_user(session_id: str) -> PortalUser | None:
         return None
     user = db.session.get(PortalUser, int(user_id))
     return user if user and user.session_version == int(version) else None
+
+
+def logged_in() -> bool:
+    """``current_user.is_authenticated``, answered without loading the user for a visitor.
+
+    A request whose session names no user and that carries no remember-me cookie cannot be
+    logged in, which is known before Flask-Login hashes the client's address and browser and
+    looks the user up; the anonymous pages served most often ask this first.
+    """
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if "_user_id" not in session and remember_cookie not in request.cookies:
+        return False
+    return current_user.is_authenticated
 
 
 def start_session(user: PortalUser, remember: bool = False) -> None:

@@ -106,3 +106,15 @@ def test_logged_in_traders_never_get_the_anonymous_page(sb, tmp_path, trader):
     trader.register(email="cached.nav@example.com")
     html = page(trader.client)
     assert "cached.nav@example.com" in html and "Log out" in html
+
+
+def test_a_trader_back_with_only_the_remember_me_cookie_is_not_served_the_anonymous_page(
+        client, trader):
+    page(client)  # anonymous: cached
+    trader.register(email="remembered@example.com")
+    trader.logout()
+    client.post("/login", data={"email": "remembered@example.com", "password": trader.PASSWORD,
+                                "remember": "y"})
+    client.delete_cookie("session")  # the browser was closed; remember-me outlives the session
+    html = page(client)
+    assert "remembered@example.com" in html and "Log out" in html
