@@ -64,7 +64,7 @@ class PortalSession(SecureCookieSession):
 
 
 class PortalSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions with three savings that change nothing a visitor sees.
+    """Flask's signed-cookie sessions with savings that change nothing a visitor sees.
 
     The signing serializer is built once per set of keys, not on every request. A cookie whose
     signature this process has checked is not checked again while it is the one the browser
@@ -121,6 +121,13 @@ class PortalSessionInterface(SecureCookieSessionInterface):
                 self._checked[value] = checked
         found.signed_at = checked[1]
         return found
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if session and not self.should_set_cookie(app, session):  # the usual request: no cookie
+            if session.accessed and "cookie" not in response.headers.get("Vary", "").lower():
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
     def should_set_cookie(self, app: Flask, session) -> bool:
         if session.modified:

@@ -110,3 +110,11 @@ def test_a_checked_cookie_read_again_gives_back_the_same_session(app, data):
             opened = interface.open_session(app, request)
         assert dict(opened) == data
         assert all(type(opened[k]) is type(v) for k, v in data.items())
+
+
+def test_pages_tell_caches_they_vary_with_the_cookie_and_the_language(client):
+    client.get("/offers")
+    again = client.get("/offers")  # the session is read, and not written again
+    assert not any(c.startswith("session=") for c in again.headers.getlist("Set-Cookie"))
+    vary = {value.strip().lower() for value in again.headers["Vary"].split(",")}
+    assert {"cookie", "accept-language"} <= vary
