@@ -4,7 +4,12 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import contextmanager
 from typing import Any
+
+
+class CacheUnavailable(Exception):
+    """The shared cache did not answer (Redis down or too slow)."""
 
 
 class MemoryCache:
@@ -46,26 +51,46 @@ class RedisCache:
     def __init__(self, url: str, prefix: str = "portal:"):
         import redis
 
-        self._redis = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # A cache fails fast: one retry at once (a dropped connection), not redis-py's backoff.
+        self._redis = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0,
+                                           retry=Retry(NoBackoff(), 1))
         self._prefix = prefix
 
     def get(self, key: str) -> Any | None:
-        raw = self._redis.get(self._prefix + key)
+        with _answering():
+            raw = self._redis.get(self._prefix + key)
         return None if raw is None else json.loads(raw)
 
     def get_many(self, *keys: str) -> list[Any | None]:
         """Several values in one round trip."""
-        found = self._redis.mget([self._prefix + k for k in keys])
+        with _answering():
+            found = self._redis.mget([self._prefix + k for k in keys])
         return [None if raw is None else json.loads(raw) for raw in found]
 
     def set(self, key: str, value: Any, ttl: float) -> None:
         if ttl <= 0:
             return
-        self._redis.set(self._prefix + key, json.dumps(value), px=max(1, int(ttl * 1000)))
+        with _answering():
+            self._redis.set(self._prefix + key, json.dumps(value), px=max(1, int(ttl * 1000)))
 
     def delete(self, *keys: str) -> None:
         if keys:
-            self._redis.delete(*(self._prefix + k for k in keys))
+            with _answering():
+                self._redis.delete(*(self._prefix + k for k in keys))
+
+
+@contextmanager
+def _answering():
+    """Redis's own errors as CacheUnavailable, so callers need not know the backend."""
+    import redis
+
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise CacheUnavailable(str(exc)) from exc
 
 
 def make_cache(redis_url: str | None):

@@ -14,6 +14,7 @@ from typing import Mapping
 from flask import current_app, g, has_request_context
 
 from ..brokerapi import Offer
+from ..cache import CacheUnavailable
 from ..extensions import broker, cache
 
 # The shared cache holds the catalogue under its content digest, and a small key naming the
@@ -57,20 +58,35 @@ def catalogue_and(*keys: str) -> tuple[Catalogue, list]:
     Redis says which version is current, and is asked at most once per ``RECHECK_SECONDS`` per
     process when nothing else is read with it; a version this process has parsed before costs
     no further read. A new version's content is read once per process, and a missing or expired
-    catalogue is asked of Broker-API and shared under its digest.
+    catalogue is asked of Broker-API and shared under its digest. While Redis does not answer,
+    the version this process read last is shown rather than an error page.
     """
     if has_request_context() and "offer_catalogue" in g:
         return g.offer_catalogue, cache.backend.get_many(*keys) if keys else []
     found, others = None if keys else _recently_read(), []
     if found is None:
-        version, *others = cache.backend.get_many(VERSION_KEY, *keys)
-        found = _parsed.get(version) if version else None
-        if found is None:
-            raw = cache.backend.get(CONTENT_KEY.format(version)) if version else None
-            found = _parse(version, raw) if raw is not None else _fetch()
-        current_app.extensions["offers_read"] = (time.monotonic(), found.version)
+        found, others = _read_shared(keys)
     if has_request_context():
         g.offer_catalogue = found
+    return found, others
+
+
+def _read_shared(keys: tuple[str, ...]) -> tuple[Catalogue, list]:
+    """The current version (and ``keys``) from the shared cache; while it does not answer, the
+    version this process read last, if it read one and nothing else is asked for."""
+    try:
+        version, *others = cache.backend.get_many(VERSION_KEY, *keys)
+    except CacheUnavailable:
+        held = None if keys else _parsed.get(current_app.extensions.get("offers_read", (0, ""))[1])
+        if held is None:
+            raise
+        current_app.logger.warning("shared cache unavailable: showing the offers read last")
+        version, others = held.version, []
+    found = _parsed.get(version) if version else None
+    if found is None:
+        raw = cache.backend.get(CONTENT_KEY.format(version)) if version else None
+        found = _parse(version, raw) if raw is not None else _fetch()
+    current_app.extensions["offers_read"] = (time.monotonic(), found.version)  # trusted a while
     return found, others
 
 

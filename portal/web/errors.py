@@ -1,4 +1,4 @@
-"""Error pages in the site layout, and Broker-API outages mapped to a friendly 503."""
+"""Error pages in the site layout; Broker-API and Redis outages mapped to a friendly 503."""
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from ..brokerapi import BrokerError
+from ..cache import CacheUnavailable
 
 MESSAGES = {
     400: (_l("Bad request"), _l("We could not understand that request. Please go back and try again.")),
@@ -35,6 +36,11 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(BrokerError)
     def broker_error(exc: BrokerError):
         app.logger.warning("Broker-API failure shown as 503: %s", exc)
+        return render_error(503)
+
+    @app.errorhandler(CacheUnavailable)
+    def cache_unavailable(exc: CacheUnavailable):
+        app.logger.error("shared cache unavailable, shown as 503: %s", exc)
         return render_error(503)
 
     @app.errorhandler(500)

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from portal.cache import make_cache
 from sandbox import seed
 from tests.support import answers, make_app
 
@@ -122,3 +123,27 @@ def test_the_accounts_page_reads_offers_and_trading_accounts_from_the_shared_cac
     assert sb.call_count() == 0  # both the catalogue and the list came from the cache
     with app.app_context():
         assert app.extensions["portal_cache"].get_many("no-such-key", "nor-this") == [None, None]
+
+
+@pytest.mark.skipif(not answers(6379), reason="Redis does not answer on 127.0.0.1:6379")
+def test_while_redis_does_not_answer_the_offers_read_last_are_shown(sb, tmp_path, monkeypatch):
+    import redis
+
+    from portal.services import offers
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).flushdb()
+    app = make_app(sb, f"sqlite:///{tmp_path / 'g.db'}", REDIS_URL=url)
+    assert ">Demo Standard USD<" in app.test_client().get("/offers").get_data(as_text=True)
+    cache = app.extensions["portal_cache"]
+    monkeypatch.setattr(cache, "_redis", make_cache("redis://127.0.0.1:1/0")._redis)  # closed port
+    time.sleep(offers.RECHECK_SECONDS)
+    sb.reset_calls()
+    assert ">Demo Standard USD<" in app.test_client().get("/offers").get_data(as_text=True)
+    assert sb.call_count() == 0
+    # A process that never read the catalogue has nothing to show: it says so, politely.
+    other = make_app(sb, f"sqlite:///{tmp_path / 'h.db'}", REDIS_URL=url)
+    monkeypatch.setattr(other.extensions["portal_cache"], "_redis", cache._redis)
+    response = other.test_client().get("/offers")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.get_data(as_text=True)
