@@ -70,7 +70,8 @@ class Servers:
         """Serve ``app`` with the settings bin/serve uses; return its URL."""
         bind = f"127.0.0.1:{free_port()}"
         self.start(name, [str(BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class",
-                          "gthread", "--threads", str(self.threads), "--bind", bind, app], env,
+                          "gthread", "--threads", str(self.threads), "--bind", bind, "--preload",
+                          app], env,
                    f"http://{bind}/healthz" if name == "portal" else f"http://{bind}/")
         return f"http://{bind}"
 
@@ -97,6 +98,20 @@ class Servers:
         """The largest ``field`` (VmHWM: peak RSS, VmRSS: RSS now) among ``name``'s gunicorn
         workers, in bytes."""
         return max((_status(pid, field) for pid in _children(self.procs[name].pid)), default=0)
+
+
+    def private(self, name: str) -> int:
+        """The largest memory (bytes) any of ``name``'s workers holds alone now, not shared with
+        the gunicorn master or another worker (USS: private clean + dirty pages)."""
+        return max((_private(pid) for pid in _children(self.procs[name].pid)), default=0)
+
+
+def _private(pid: int) -> int:
+    total = 0
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith(("Private_Clean:", "Private_Dirty:")):
+            total += int(line.split()[1]) * 1024
+    return total
 
 
 def _children(parent: int) -> list[int]:

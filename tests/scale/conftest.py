@@ -43,7 +43,7 @@ def cluster(tmp_path_factory):
                 metrics_dir = tmp / f"metrics-{name}"
                 metrics_dir.mkdir()
                 urls[name] = f"http://127.0.0.1:{free_port()}"
-                procs.append(launch(name, [str(BIN / "gunicorn"), "-w", "1", "-b",
+                procs.append(launch(name, [str(BIN / "gunicorn"), "-w", "1", "--preload", "-b",
                                            urls[name].removeprefix("http://"), "app:create_app()"],
                                     {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, tmp))
             worker = launch("worker", [str(BIN / "flask"), "--app", "app", "worker"],
