@@ -63,6 +63,8 @@ def main() -> int:
         results["rss_mb"] = {name: round(servers.rss(name) / MB, 1) for name in ("portal", "hello")}
         results["rss_now_mb"] = {name: round(servers.rss(name, "VmRSS") / MB, 1)
                                  for name in ("portal", "hello")}
+        results["private_now_mb"] = {name: round(servers.private(name) / MB, 1)
+                                     for name in ("portal", "hello")}
     results["settings"] = {
         "seconds": opts.seconds, "rounds": opts.rounds, "connections": opts.connections,
         "workers": opts.workers,
@@ -172,7 +174,9 @@ def table(results: dict) -> str:
               f"ratios: offers/hello {results['ratios']['offers/hello']}, "
               f"accounts/hello {results['ratios']['accounts/hello']}",
               f"peak RSS per worker: portal {results['rss_mb']['portal']} MB "
-              f"(now {results['rss_now_mb']['portal']} MB), hello {results['rss_mb']['hello']} MB",
+              f"(now {results['rss_now_mb']['portal']} MB, of which "
+              f"{results['private_now_mb']['portal']} MB its own, not shared), "
+              f"hello {results['rss_mb']['hello']} MB",
               ""]
     for t in results["targets"]:
         verdict = "PASS" if t["pass"] else "FAIL"
