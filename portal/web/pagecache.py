@@ -21,14 +21,14 @@ from functools import lru_cache, wraps
 from typing import Callable, Hashable
 
 from flask import Flask, current_app, g, request, session
-from .session import logged_in
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
 from ..i18n import current_language
+from .session import logged_in
 
 PAGES_KEPT = 32  # a few pages times two languages and the common marketing links
-TOKEN_REUSE = 60  # seconds a session's signed CSRF token is handed out again (valid for 3600)
+TOKEN_REUSE = 60  # seconds a session's signed CSRF token is handed out again
 TOKENS_KEPT = 1024  # sessions whose signed token is kept
 LONGEST_URL = 512  # longer URLs are rendered afresh rather than filling the cache
 
@@ -86,8 +86,9 @@ def csrf_token() -> str:
 
     Signing it was the dearest step of serving a cached page, so it costs less here: the signer
     is made once, the payload is not offered to zlib first (zlib never shortens a 42-byte JSON
-    string), and a session's token signed under a minute ago is handed out again (it stays
-    valid for an hour). Forms rendered later in the request reuse the token from ``g``.
+    string), and a session's token signed under a minute ago is handed out again (a token's
+    signing time only matters under WTF_CSRF_TIME_LIMIT, which is off: the session bounds it).
+    Forms rendered later in the request reuse the token from ``g``.
     """
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field not in g:
