@@ -10,9 +10,7 @@ the version it was rendered from, so a new catalogue simply stops matching the o
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import secrets
 import threading
 import time
@@ -94,7 +92,7 @@ def csrf_token() -> str:
     if field not in g:
         raw = session.get(field)
         if not isinstance(raw, str):
-            raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+            raw = session[field] = secrets.token_hex(20)  # as random as Flask-WTF's own
         secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
         pages: PageCache = current_app.extensions["page_cache"]
         setattr(g, field, pages.signed_token(raw, _token_signer(secret)))
