@@ -1,4 +1,4 @@
-"""Sessions: Flask's signed cookie, signed less often; Flask-Login's user loader.
+"""Sessions: Flask's signed cookie, checked and signed less often; Flask-Login's user loader.
 
 A session names a user and the session version it was issued under (logout-everywhere).
 """
