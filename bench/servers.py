@@ -99,7 +99,6 @@ class Servers:
         workers, in bytes."""
         return max((_status(pid, field) for pid in _children(self.procs[name].pid)), default=0)
 
-
     def private(self, name: str) -> int:
         """The largest memory (bytes) any of ``name``'s workers holds alone now, not shared with
         the gunicorn master or another worker (USS: private clean + dirty pages)."""
