@@ -1,4 +1,5 @@
-"""A small TTL cache of JSON values: Redis when REDIS_URL is set, process memory otherwise."""
+"""A small TTL cache of JSON values (Redis when REDIS_URL is set, process memory otherwise), and a
+bounded map for what one process works out and keeps."""
 from __future__ import annotations
 
 import json
@@ -6,6 +7,25 @@ import threading
 import time
 from contextlib import contextmanager
 from typing import Any
+
+
+class BoundedMap:
+    """Values a process can always work out again, at most ``size`` of them (the oldest is
+    dropped first); safe across threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any | None:
+        return self._data.get(key)
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            while len(self._data) >= self.size:
+                del self._data[next(iter(self._data))]
+            self._data[key] = value
 
 
 class CacheUnavailable(Exception):

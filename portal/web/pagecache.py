@@ -22,6 +22,7 @@ from flask import Flask, current_app, g, request, session
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
+from ..cache import BoundedMap
 from ..i18n import current_language
 from .session import logged_in
 
@@ -39,7 +40,7 @@ class PageCache:
         self.placeholder_text = f"csrf-{secrets.token_hex(16)}"
         self.token_placeholder = self.placeholder_text.encode()
         self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._tokens: dict[tuple, tuple[float, str]] = {}  # (signer, raw) -> (signed at, token)
+        self._tokens = BoundedMap(TOKENS_KEPT)  # (signer, raw) -> (signed at, token)
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> bytes | None:
@@ -63,10 +64,7 @@ class PageCache:
         if hit is not None and now - hit[0] < TOKEN_REUSE:
             return hit[1]
         token = signer.sign(base64_encode(json.dumps(raw))).decode()
-        with self._lock:
-            while len(self._tokens) >= TOKENS_KEPT:
-                del self._tokens[next(iter(self._tokens))]
-            self._tokens[(signer, raw)] = (now, token)
+        self._tokens.put((signer, raw), (now, token))
         return token
 
     def __len__(self) -> int:

@@ -1,7 +1,7 @@
 """Self-service: forgotten and changed passwords, claiming an Account, confirming the email."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
@@ -17,7 +17,7 @@ from .password_forms import (
     ResendConfirmationForm,
     ResetPasswordForm,
 )
-from .session import start_session
+from .session import has_remember_cookie, start_session
 
 bp = Blueprint("passwords", __name__)
 
@@ -53,8 +53,7 @@ def _set_password(form, action, done: str):
     except BrokerError:
         flash(_unreachable(), "error")
         return None, 503
-    remember = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
-    start_session(user, remember=bool(remember))
+    start_session(user, remember=has_remember_cookie())
     flash(done, "success")
     return redirect(url_for("accounts.index")), 200
 

@@ -5,7 +5,6 @@ A session names a user and the session version it was issued under (logout-every
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 from flask import Flask, current_app, request, session
@@ -14,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..cache import BoundedMap
 from ..extensions import db, login_manager
 from ..models import PortalUser
 
@@ -35,10 +35,15 @@ def logged_in() -> bool:
     logged in, which is known before Flask-Login hashes the client's address and browser and
     looks the user up; the anonymous pages served most often ask this first.
     """
-    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    if "_user_id" not in session and remember_cookie not in request.cookies:
+    if "_user_id" not in session and not has_remember_cookie():
         return False
     return current_user.is_authenticated
+
+
+def has_remember_cookie() -> bool:
+    """True when the browser sent a remember-me cookie (valid or not)."""
+    return bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME",
+                                                           "remember_token")))
 
 
 def start_session(user: PortalUser, remember: bool = False) -> None:
@@ -54,7 +59,7 @@ login_manager.login_message_category = "info"
 
 
 REFRESH_AFTER = 60  # seconds an unchanged permanent session's cookie is kept before re-signing
-CHECKED_KEPT = 512  # cookies whose signature a process has checked, remembered (LRU-ish)
+CHECKED_KEPT = 512  # cookies whose signature a process has checked, remembered
 
 
 class PortalSession(SecureCookieSession):
@@ -79,8 +84,7 @@ class PortalSessionInterface(SecureCookieSessionInterface):
     def __init__(self):
         self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
         # cookie -> (its data as tagged JSON, when it was signed, the serializer that checked it)
-        self._checked: dict[str, tuple[str, int, URLSafeTimedSerializer]] = {}
-        self._checked_lock = threading.Lock()
+        self._checked = BoundedMap(CHECKED_KEPT)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
@@ -115,10 +119,7 @@ class PortalSessionInterface(SecureCookieSessionInterface):
                 return self.session_class()
             found = self.session_class(data)
             checked = (serializer.serializer.dumps(data), int(signed.timestamp()), serializer)
-            with self._checked_lock:
-                while len(self._checked) >= CHECKED_KEPT:
-                    del self._checked[next(iter(self._checked))]
-                self._checked[value] = checked
+            self._checked.put(value, checked)
         found.signed_at = checked[1]
         return found
 
