@@ -77,7 +77,7 @@ def _read_shared(keys: tuple[str, ...]) -> tuple[Catalogue, list]:
     try:
         version, *others = cache.backend.get_many(VERSION_KEY, *keys)
     except CacheUnavailable:
-        held = None if keys else _parsed.get(current_app.extensions.get("offers_read", (0, ""))[1])
+        held = None if keys else _parsed.get(_last_read()[1])
         if held is None:
             raise
         current_app.logger.warning("shared cache unavailable: showing the offers read last")
@@ -90,9 +90,14 @@ def _read_shared(keys: tuple[str, ...]) -> tuple[Catalogue, list]:
     return found, others
 
 
+def _last_read() -> tuple[float, str]:
+    """When this app last read the current version from the shared cache, and which it was."""
+    return current_app.extensions.get("offers_read", (0.0, ""))
+
+
 def _recently_read() -> Catalogue | None:
     """The version this app last read from the shared cache, if read within the recheck time."""
-    read_at, version = current_app.extensions.get("offers_read", (0.0, ""))
+    read_at, version = _last_read()
     trusted = min(RECHECK_SECONDS, current_app.config["OFFERS_CACHE_TTL"])
     return _parsed.get(version) if time.monotonic() - read_at < trusted else None
 
