@@ -12,6 +12,7 @@ sys.modules.setdefault("httpx._main", None)
 from flask import Flask  # noqa: E402
 
 from . import config as settings  # noqa: E402
+from .services import vault  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.from_env())
     app.config.update(config or {})
     settings.check_production(app.config)
+    vault.key_of(app.config)  # a malformed PENDING_SECRET_KEY stops the start, not a sign-up
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_logging(app)
     register_extensions(app)

@@ -105,7 +105,7 @@ class SignupAttempt(_Operation, db.Model):
     last_name = db.Column(db.String(100), nullable=False)
     user_id = db.Column(db.Integer, db.ForeignKey("portal_users.id"), nullable=True)
     # Kept only until the Account exists at the broker: the argon2id copy for our login, the
-    # password itself encrypted (Fernet) for re-sending, and the rest of the request as JSON.
+    # password itself encrypted (vault.seal) for re-sending, and the rest of the request as JSON.
     password_hash = db.Column(db.String(255), nullable=True)
     secret = db.Column(db.Text, nullable=True)
     request_json = db.Column(db.Text, nullable=True)
