@@ -15,11 +15,36 @@ from . import config as settings  # noqa: E402
 from .services import vault  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+PLAIN_FUNCTIONS_KEPT = 512  # hooks, views, handlers: the portal registers about a hundred
+
+
+class PortalFlask(Flask):
+    """Flask, remembering which functions are plain ``def`` functions.
+
+    Flask asks whether a hook or view is a coroutine function on every call: a dozen times per
+    request, half a dozen Python calls each. The portal's functions are registered once and
+    never change kind, so the answer is kept (for a bounded number of functions).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._plain_functions: set = set()
+
+    def ensure_sync(self, func):
+        try:
+            if func in self._plain_functions:
+                return func
+        except TypeError:  # an unhashable callable is asked about every time
+            return super().ensure_sync(func)
+        synced = super().ensure_sync(func)
+        if synced is func and len(self._plain_functions) < PLAIN_FUNCTIONS_KEPT:
+            self._plain_functions.add(func)
+        return synced
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the portal app; ``config`` overrides values read from the environment."""
-    app = Flask(
+    app = PortalFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

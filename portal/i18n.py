@@ -34,13 +34,19 @@ def select_locale() -> Locale:
     parsing a language code on every request.
     """
     supported = current_app.config["LANGUAGES"]
-    for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
+    for candidate in (_given(request.args, "lang"), _given(request.cookies, COOKIE)):
         if candidate in supported:
             return _locale(candidate)
-    accept = request.headers.get("Accept-Language", "")
+    accept = request.environ.get("HTTP_ACCEPT_LANGUAGE", "")
     pick = _usual_best_match if len(accept) <= USUAL_ACCEPT_LANGUAGE else _best_match
     best = pick(accept, tuple(supported))
     return _locale(best or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _given(values, key: str) -> str | None:
+    """``values.get(key)`` for a query or cookie map, without Werkzeug raising and catching a
+    KeyError (an HTTP exception object) when the key is absent, as it usually is."""
+    return values[key] if key in values else None
 
 
 @lru_cache(maxsize=16)
@@ -82,7 +88,7 @@ def language_links() -> list[dict]:
 
 def remember_language(response):
     """Keep a language chosen with ``?lang=`` in a cookie, and for a logged-in trader's emails."""
-    chosen = request.args.get("lang")
+    chosen = _given(request.args, "lang")
     if chosen in current_app.config["LANGUAGES"]:
         if request.cookies.get(COOKIE) != chosen:
             response.set_cookie(

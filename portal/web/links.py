@@ -22,6 +22,7 @@ COOKIE = "portal_attribution"
 CONSENT_COOKIE = "portal_consent"
 CONSENT_DAYS = 365
 NOT_LANDINGS = {"static", "links.go", "links.consent"}
+_MARKETING = frozenset(attribution.MARKETING)
 
 
 def cookie_allowed() -> bool:
@@ -55,7 +56,7 @@ def capture_landing():
             or request.blueprint == "health" or logged_in()):
         return
     known, args = current_state(), request.args
-    if known and known.get("first") and not any(name in args for name in attribution.MARKETING):
+    if known and known.get("first") and (not args or _MARKETING.isdisjoint(args)):
         return  # a known visitor's plain page view changes nothing (the usual request)
     touch = attribution.touch_from(request.args, request.path, request.referrer, request.host)
     try:

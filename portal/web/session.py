@@ -42,8 +42,8 @@ def logged_in() -> bool:
 
 def has_remember_cookie() -> bool:
     """True when the browser sent a remember-me cookie (valid or not)."""
-    return bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME",
-                                                           "remember_token")))
+    cookies, name = request.cookies, current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return name in cookies and bool(cookies[name])  # no KeyError raised and caught when absent
 
 
 def start_session(user: PortalUser, remember: bool = False) -> None:
