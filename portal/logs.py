@@ -152,7 +152,8 @@ def init_request_ids(app: Flask) -> None:
 
 def _log_access(status: int, started: float) -> None:
     """One line per request; the route template, never the raw path (it may carry tokens)."""
-    path = request.url_rule.rule if request.url_rule else "<unmatched>"
+    rule, method = request.url_rule, request.method
+    path = rule.rule if rule else "<unmatched>"
     ms = round((time.perf_counter() - started) * 1000, 1)
-    access_log.info("%s %s -> %s in %.1f ms", request.method, path, status, ms,
-                    extra={"method": request.method, "path": path, "status": status, "ms": ms})
+    access_log.info("%s %s -> %s in %.1f ms", method, path, status, ms,
+                    extra={"method": method, "path": path, "status": status, "ms": ms})
