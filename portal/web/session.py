@@ -42,7 +42,8 @@ def logged_in() -> bool:
 
 def has_remember_cookie() -> bool:
     """True when the browser sent a remember-me cookie (valid or not)."""
-    cookies, name = request.cookies, current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    cookies = request.cookies
     return name in cookies and bool(cookies[name])  # no KeyError raised and caught when absent
 
 
