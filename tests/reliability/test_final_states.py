@@ -76,3 +76,16 @@ def test_staff_can_list_retry_and_cancel_pending_work(app, trader, sb):
     refused = runner.invoke(args=["pending", "retry", "signup:1"])
     assert refused.exit_code != 0 and "password is gone" in refused.output
     assert runner.invoke(args=["pending", "list"]).output.strip() == ""
+
+
+def test_a_parked_signup_whose_password_cannot_be_opened_fails_and_mails(app, trader, sb, inbox):
+    # The key changed since it was sealed (SECRET_KEY rotated, or sealed before SecretBox).
+    park_a_signup(trader, sb, "rekeyed@example.com")
+    age(app, SignupAttempt, 1)
+    app.config["SECRET_KEY"] = "a-rotated-secret"
+    with app.app_context():
+        pending.run_once()
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert attempt.state == "failed" and attempt.secret is None
+    assert "Please register again" in text_of(inbox.last("rekeyed@example.com"))
+    assert not [a for a in sb.store.data["accounts"].values() if a["email"] == "rekeyed@example.com"]
