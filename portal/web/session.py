@@ -11,6 +11,7 @@ from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
+from flask_login.config import COOKIE_NAME
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..cache import BoundedMap
@@ -42,7 +43,7 @@ def logged_in() -> bool:
 
 def has_remember_cookie() -> bool:
     """True when the browser sent a remember-me cookie (valid or not)."""
-    name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    name = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)  # as Flask-Login reads it
     cookies = request.cookies
     return name in cookies and bool(cookies[name])  # no KeyError raised and caught when absent
 
