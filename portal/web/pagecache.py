@@ -86,7 +86,7 @@ def csrf_token() -> str:
     signing time only matters under WTF_CSRF_TIME_LIMIT, which is off: the session bounds it).
     Forms rendered later in the request reuse the token from ``g``.
     """
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    field = _csrf_field()
     if field not in g:
         raw = session.get(field)
         if not isinstance(raw, str):
@@ -95,6 +95,11 @@ def csrf_token() -> str:
         pages: PageCache = current_app.extensions["page_cache"]
         setattr(g, field, pages.signed_token(raw, _token_signer(secret)))
     return g.get(field)
+
+
+def _csrf_field() -> str:
+    """Where Flask-WTF keeps the token, in the session and in ``g``."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
 def init_page_cache(app: Flask) -> None:
@@ -132,7 +137,7 @@ def anonymous_page(vary: Callable[[], Hashable]):
                 return page
             page = view(*args, **kwargs)
             if isinstance(page, str):
-                token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+                token = g.get(_csrf_field())
                 kept = page.replace(token, pages.placeholder_text) if token else page
                 pages.put(key, kept.encode())  # kept encoded, as it is sent
             return page
