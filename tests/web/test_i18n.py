@@ -45,6 +45,12 @@ def broker_language(sb, email: str) -> str:
     return account["personalDetails"]["language"]
 
 
+def texts(value):
+    """A message's id or string as a dict key: plural forms come as a list from the .mo file
+    and as a tuple from the .po file."""
+    return value if isinstance(value, str) else tuple(value)
+
+
 def key(message) -> str:
     return repr(message.id if isinstance(message.id, str) else message.id[0])
 
@@ -72,10 +78,10 @@ def test_polish_translations_keep_every_placeholder():
 
 def test_the_compiled_catalogue_matches_the_po_file():
     with open(MO, "rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    expected = {m.id: m.string for m in polish() if m.id and translated(m)}
+        compiled = {texts(m.id): texts(m.string) for m in read_mo(handle) if m.id}
+    expected = {texts(m.id): texts(m.string) for m in polish() if m.id and translated(m)}
     stale = sorted(key(m) for m in polish() if m.id and translated(m)
-                   and compiled.get(m.id) != expected[m.id])
+                   and compiled.get(texts(m.id)) != expected[texts(m.id)])
     assert not stale and len(compiled) == len(expected), (
         "messages.mo is not compiled from the current messages.po:\n  " + "\n  ".join(stale)
         + f"\n{FIX}")
