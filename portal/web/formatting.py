@@ -1,11 +1,11 @@
-"""Jinja filters that format broker numbers the way traders read them."""
+"""Jinja filters that write broker numbers and link lifetimes the way traders read them."""
 from __future__ import annotations
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 
 DASH = "\u2014"
 # CLDR's decimal and group symbols of each portal language (tests/web/test_formatting.py checks
@@ -61,7 +61,5 @@ def init_formatting(app: Flask) -> None:
 
 def current_locale_code() -> str:
     """The language code for ``<html lang>``."""
-    from flask_babel import get_locale
-
     locale = get_locale()
     return locale.language if locale else "en"
