@@ -186,5 +186,6 @@ def init_i18n(app: Flask) -> None:
     resolves the catalogue once per request."""
     app.after_request(remember_language)
     app.jinja_env.globals["language_links"] = language_links
+    app.jinja_env.globals["current_language"] = current_language  # for <html lang>
     app.jinja_env.newstyle_gettext = True
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)

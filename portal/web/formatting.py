@@ -5,7 +5,9 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
-from flask_babel import get_locale, ngettext
+from flask_babel import ngettext
+
+from ..i18n import current_language
 
 DASH = "\u2014"
 # CLDR's decimal and group symbols of each portal language (tests/web/test_formatting.py checks
@@ -28,7 +30,7 @@ def money(value, precision=2, currency: str = "") -> str:
     places = int(precision if precision is not None else 2)
     quantum = Decimal(1).scaleb(-places)
     amount = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    decimal, group = NUMBER_SYMBOLS.get(current_locale_code(), NUMBER_SYMBOLS["en"])
+    decimal, group = NUMBER_SYMBOLS.get(current_language(), NUMBER_SYMBOLS["en"])
     text = f"{amount:,.{places}f}".translate({ord(","): group, ord("."): decimal})
     return f"{text} {currency}".strip()
 
@@ -56,10 +58,3 @@ def init_formatting(app: Flask) -> None:
     app.jinja_env.filters["leverage"] = leverage
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["duration"] = duration
-    app.jinja_env.globals["current_locale_code"] = current_locale_code
-
-
-def current_locale_code() -> str:
-    """The language code for ``<html lang>``."""
-    locale = get_locale()
-    return locale.language if locale else "en"
