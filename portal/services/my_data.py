@@ -47,8 +47,8 @@ def _portal_part(user: PortalUser) -> dict:
 
     return {
         "user": _row(user),
-        "signup_attempts": rows(SignupAttempt, db.or_(SignupAttempt.user_id == user.id,
-                                                      SignupAttempt.email == user.email)),
+        # Only the attempt that made this user: anyone may have typed this email before.
+        "signup_attempts": rows(SignupAttempt, SignupAttempt.user_id == user.id),
         "trading_account_requests": rows(TradingAccountRequest,
                                          TradingAccountRequest.user_id == user.id),
         "audit_events": rows(AuditEvent, AuditEvent.user_id == user.id),

@@ -60,6 +60,15 @@ def test_download_holds_what_the_portal_keeps_but_never_the_password_hash(client
     assert "registration" in kinds and "account_opened" in kinds
 
 
+def test_download_leaves_out_what_someone_else_typed_with_the_same_email(client, trader, sb):
+    sb.faults.add("error", endpoint="create_account", status=422, times=1)
+    trader.register(email=EMAIL, first_name="Stranger", phone="+48 601 234 567")
+    trader.register(email=EMAIL)
+    response, data = download(client)
+    assert [a["first_name"] for a in data["portal"]["signup_attempts"]] == ["Nora"]
+    assert "Stranger" not in response.get_data(as_text=True)
+
+
 def test_download_holds_what_the_broker_keeps(client, sb, nora):
     _response, data = download(client)
     account = data["broker"]["account"]
