@@ -3,6 +3,9 @@
 Every attempt is recorded before Broker-API is called. When the answer is lost or the broker is
 busy, the attempt is parked as ``pending`` (password encrypted) for the background worker, which
 first checks whether the earlier try succeeded, and accepts an Account only if it is provably ours.
+A parked attempt can also be finished by signing up again, but only with the same password: an
+email alone proves nothing. The password, sealed or hashed, is kept only while an attempt is
+unfinished.
 """
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..brokerapi import Account, BrokerUnavailable, EmailTaken, NewAccount, RateLimited
+from ..brokerapi import (Account, BrokerError, BrokerUnavailable, EmailTaken, NewAccount,
+                         RateLimited, Rejected)
 from ..extensions import broker, db
 from ..models import OperationState, PortalUser, SignupAttempt, utcnow
 from .. import metrics
@@ -20,6 +24,7 @@ from . import accounts, attribution, audit, offers, passwords, platform, vault, 
 
 CLOCK_SKEW = timedelta(seconds=120)
 RECOVERY_WINDOW = timedelta(hours=24)
+MAX_PARKED_CHECKED = 5  # each check is an argon2id hash
 
 
 class SignupError(Exception):
@@ -36,6 +41,14 @@ class UnknownOffer(SignupError):
 
 class SignupPending(SignupError):
     """Broker-API lost the answer or is busy; the worker completes the attempt later."""
+
+
+class SignupRefused(SignupError):
+    """Broker-API refused the details; ``detail`` is its own text."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(detail)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -81,17 +94,21 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
         created = broker.client.create_account(new)
         account, token = created.account, created.one_time_token
     except EmailTaken:
-        account = _earlier_attempt_account(attempt)
+        account = _earlier_attempt_account(attempt, reg.password)
         if account is None:
             _finish(attempt, OperationState.TAKEN)
             raise AlreadyRegistered()
-        # Our own earlier attempt did reach the broker: make its password the one typed now.
-        broker.client.change_password(account.uuid, reg.password)
     except RateLimited:
         park(attempt, "rate limited")
         raise SignupPending()
     except BrokerUnavailable as exc:
         account = _recover(attempt, exc)
+    except Rejected as exc:
+        _finish(attempt, OperationState.FAILED, error=(exc.detail or "rejected")[:500])
+        raise SignupRefused(exc.detail)
+    except BrokerError as exc:  # 401, 403, 404: nothing was created, nothing to retry
+        _finish(attempt, OperationState.FAILED, error=str(exc)[:500])
+        raise
     user = complete(attempt, account, actor)
     if token:
         platform.keep_signup_token(user, token)
@@ -141,7 +158,7 @@ def complete(attempt: SignupAttempt, account: Account, actor: audit.Actor) -> Po
     if offer is not None and not offer.auto_creation:
         accounts.note_awaiting_approval(user, offer.uuid)
     attempt.move(OperationState.DONE, account_uuid=account.uuid, user_id=user.id, secret=None,
-                  next_attempt_at=None, error=None)
+                  password_hash=None, next_attempt_at=None, error=None)
     audit.record("registration", actor, user=user, offer=attempt.offer_uuid)
     db.session.commit()
     metrics.signup_reached(OperationState.DONE)
@@ -156,7 +173,8 @@ def park(attempt: SignupAttempt, error: str) -> None:
 
 
 def _finish(attempt: SignupAttempt, state: OperationState, **changes) -> None:
-    attempt.move(state, secret=None, next_attempt_at=None, **changes)
+    """A final state: the password, sealed and hashed, is forgotten."""
+    attempt.move(state, secret=None, password_hash=None, next_attempt_at=None, **changes)
     db.session.commit()
     metrics.signup_reached(state)
 
@@ -187,22 +205,29 @@ def _recover(attempt: SignupAttempt, exc: BrokerUnavailable) -> Account:
     raise SignupPending()
 
 
-def _earlier_attempt_account(attempt: SignupAttempt) -> Account | None:
-    """The broker's Account for this email if one of our recent unfinished attempts created it."""
+def _earlier_attempt_account(attempt: SignupAttempt, password: str) -> Account | None:
+    """The broker's Account for this email if our parked attempt created it with ``password``.
+
+    Only whoever typed that attempt's password may finish it here; anyone else who knows the
+    email is told it is registered, and the worker finishes the attempt for its owner.
+    """
     since = utcnow() - RECOVERY_WINDOW
     earlier = db.session.scalars(
         db.select(SignupAttempt)
         .filter(SignupAttempt.email == attempt.email, SignupAttempt.id != attempt.id)
         .filter(SignupAttempt.started_at >= since)
-        .filter(SignupAttempt.state.in_([OperationState.PENDING.value, OperationState.FAILED.value]))
-        .order_by(SignupAttempt.started_at)
+        .filter(SignupAttempt.state == OperationState.PENDING.value)
+        .order_by(SignupAttempt.started_at.desc())
     ).all()
-    if not earlier:
+    same_password = [e for e in earlier[:MAX_PARKED_CHECKED]
+                     if passwords.verify(e.password_hash, password)]
+    if not same_password:
         return None
     account = broker.client.find_account(attempt.email)
-    if not any(provably_ours(account, e) for e in earlier):
+    if not any(provably_ours(account, e) for e in same_password):
         return None
     current_app.logger.info("sign-up recovered an Account created by an earlier attempt")
-    for e in earlier:  # the worker must not finish them again
-        e.move(OperationState.DONE, secret=None, next_attempt_at=None, account_uuid=account.uuid)
+    for e in earlier:  # the Account is taken now: the worker must not finish any of them
+        e.move(OperationState.DONE, secret=None, password_hash=None, next_attempt_at=None,
+               account_uuid=account.uuid)
     return account

@@ -101,7 +101,7 @@ def complete_signup(attempt: SignupAttempt) -> None:
 
 
 def _taken(attempt: SignupAttempt) -> None:
-    attempt.move(OperationState.TAKEN, secret=None, next_attempt_at=None)
+    attempt.move(OperationState.TAKEN, secret=None, password_hash=None, next_attempt_at=None)
     db.session.commit()
     metrics.signup_reached(OperationState.TAKEN)
     notifications.signup_failed(attempt, taken=True)
@@ -109,7 +109,8 @@ def _taken(attempt: SignupAttempt) -> None:
 
 def fail_signup(attempt: SignupAttempt, reason: str) -> None:
     """Final failure: forget the password, tell the trader, alert staff."""
-    attempt.move(OperationState.FAILED, secret=None, next_attempt_at=None, error=reason[:500])
+    attempt.move(OperationState.FAILED, secret=None, password_hash=None, next_attempt_at=None,
+                 error=reason[:500])
     db.session.commit()
     metrics.signup_reached(OperationState.FAILED)
     log.error("ALERT pending sign-up %s failed for good: %s", attempt.id, reason)

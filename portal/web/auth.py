@@ -77,6 +77,10 @@ def _register(form: RegisterForm, visible):
         form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
     except onboarding.SignupPending:
         return render_template("auth/pending.html"), 202
+    except onboarding.SignupRefused as exc:
+        current_app.logger.warning("sign-up refused by Broker-API")
+        flash(_("The broker did not accept these details: %(detail)s",
+                detail=exc.detail or "-"), "error")
     except BrokerError:
         current_app.logger.warning("sign-up failed: Broker-API unavailable")
         flash(_("We could not reach our trading services, so your account was not created. "

@@ -32,7 +32,7 @@ def test_parked_signup_is_finished_by_the_worker_with_a_welcome_mail(app, trader
     with app.app_context():
         assert pending.run_once() == 1
         attempt = db.session.scalar(db.select(SignupAttempt))
-        assert attempt.state == "done" and attempt.secret is None
+        assert attempt.state == "done" and attempt.secret is None and attempt.password_hash is None
     assert "Welcome" in inbox.last("parked@example.com")["Subject"]
     assert sb.password_of(attempt.account_uuid) == trader.PASSWORD
 
@@ -43,7 +43,7 @@ def test_a_signup_older_than_the_limit_fails_deletes_the_password_mails_and_aler
     with caplog.at_level(logging.ERROR, logger="portal.worker"), app.app_context():
         pending.run_once()
         attempt = db.session.scalar(db.select(SignupAttempt))
-        assert attempt.state == "failed" and attempt.secret is None
+        assert attempt.state == "failed" and attempt.secret is None and attempt.password_hash is None
     assert "ALERT" in caplog.text
     body = text_of(inbox.last("late@example.com"))
     assert "Please register again" in body and "/register" in body
@@ -72,7 +72,7 @@ def test_staff_can_list_retry_and_cancel_pending_work(app, trader, sb):
     assert "cancelled" in runner.invoke(args=["pending", "cancel", "signup:1"]).output
     with app.app_context():
         attempt = db.session.get(SignupAttempt, 1)
-        assert attempt.state == "failed" and attempt.secret is None
+        assert attempt.state == "failed" and attempt.secret is None and attempt.password_hash is None
     refused = runner.invoke(args=["pending", "retry", "signup:1"])
     assert refused.exit_code != 0 and "password is gone" in refused.output
     assert runner.invoke(args=["pending", "list"]).output.strip() == ""
@@ -86,6 +86,6 @@ def test_a_parked_signup_whose_password_cannot_be_opened_fails_and_mails(app, tr
     with app.app_context():
         pending.run_once()
         attempt = db.session.scalar(db.select(SignupAttempt))
-        assert attempt.state == "failed" and attempt.secret is None
+        assert attempt.state == "failed" and attempt.secret is None and attempt.password_hash is None
     assert "Please register again" in text_of(inbox.last("rekeyed@example.com"))
     assert not [a for a in sb.store.data["accounts"].values() if a["email"] == "rekeyed@example.com"]

@@ -7,6 +7,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import PortalUser, SignupAttempt
+from portal.services import pending
 from sandbox import seed
 
 
@@ -149,19 +150,62 @@ def test_register_lost_answer_for_someone_elses_account_is_already_registered(ap
     assert users(app) == [] and attempts(app) == ["taken"]
 
 
-def test_retry_after_an_unconfirmed_attempt_claims_it_with_the_new_password(app, trader, sb):
+def park_with_the_account_created(app, trader, sb, email):
+    """A sign-up whose Account the broker created but whose answer, and every check, was lost."""
     sb.faults.add("commit_then_fail", endpoint="create_account", then="timeout", times=1)
     sb.faults.add("error", endpoint="account_by_email", times=3)
     sb.faults.add("error", endpoint="search_accounts", times=3)
-    first = trader.register(email="retry@example.com")
+    first = trader.register(email=email)
     assert first.status_code == 202 and attempts(app) == ["pending"]
     sb.faults.clear()
-    second = trader.register(email="retry@example.com", password="Other-Pass77", confirm="Other-Pass77")
+    return broker_account(sb, email)
+
+
+def test_signing_up_again_with_the_same_password_finishes_the_parked_attempt(app, trader, sb):
+    account = park_with_the_account_created(app, trader, sb, "retry@example.com")
+    second = trader.register(email="retry@example.com")
     assert second.request.path == "/accounts"
-    account = broker_account(sb, "retry@example.com")
-    assert sb.password_of(account["uuid"]) == "Other-Pass77"
+    assert attempts(app) == ["done", "done"] and sb.call_count("change_password") == 0
+    with app.app_context():
+        assert all(a.password_hash is None and a.secret is None
+                   for a in db.session.scalars(db.select(SignupAttempt)))
     trader.logout()
-    assert "My trading accounts" in trader.login("retry@example.com", "Other-Pass77").get_data(as_text=True)
+    assert "My trading accounts" in trader.login("retry@example.com").get_data(as_text=True)
+    assert sb.password_of(account["uuid"]) == trader.PASSWORD
+
+
+def test_someone_else_cannot_take_a_parked_sign_up_by_typing_its_email(app, trader, sb, client):
+    account = park_with_the_account_created(app, trader, sb, "victim@example.com")
+    html = trader.register(email="victim@example.com", first_name="Mallory", password="Attack3r-Pass",
+                           confirm="Attack3r-Pass").get_data(as_text=True)
+    assert "This email is already registered" in html and users(app) == []
+    assert attempts(app) == ["pending", "taken"] and sb.call_count("change_password") == 0
+    assert sb.password_of(account["uuid"]) == trader.PASSWORD
+    assert "Mallory" not in client.get("/accounts", follow_redirects=True).get_data(as_text=True)
+    with app.app_context():  # the worker finishes the attempt for the one who made it
+        for attempt in db.session.scalars(db.select(SignupAttempt)):
+            attempt.next_attempt_at = attempt.started_at
+        db.session.commit()
+        assert pending.run_once() == 1
+    assert "My trading accounts" in trader.login("victim@example.com").get_data(as_text=True)
+    trader.logout()
+    assert "My trading accounts" not in trader.login(
+        "victim@example.com", "Attack3r-Pass").get_data(as_text=True)
+
+
+def test_a_sign_up_the_broker_refuses_says_why_keeps_the_form_and_forgets_the_password(
+        app, trader, sb, client):
+    client.get("/register")  # the offer catalogue is cached now
+    sb.store.data["offers"] = [o for o in sb.store.data["offers"] if o["uuid"] != seed.OFFER_DEMO_USD]
+    response = trader.register(email="refused@example.com", first_name="Zoë")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The broker did not accept these details" in html and "does not exist" in html
+    assert 'value="refused@example.com"' in html and 'value="Zoë"' in html
+    assert users(app) == [] and attempts(app) == ["failed"]
+    with app.app_context():
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert attempt.secret is None and attempt.password_hash is None
 
 
 def test_register_with_approval_offer_shows_awaiting_approval(trader, sb):
