@@ -1,4 +1,4 @@
-"""The portal's own data: portal users, pending Broker-API writes, audit events."""
+"""The portal's own data: portal users and their logins, pending Broker-API writes, audit events."""
 from __future__ import annotations
 
 import enum
@@ -49,14 +49,34 @@ class PortalUser(UserMixin, db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     confirmed_at = db.Column(UTCDateTime, nullable=True)  # the portal's own email confirmation
 
+    # The token of the login this instance was loaded or logged in for (see services.logins).
+    login_token = ""
+
     def get_id(self) -> str:
-        """Session id includes the session version, so bumping it ends every other session."""
-        return f"{self.id}:{self.session_version}"
+        """The session id: the user, the session version (bumping it ends every other session)
+        and the token of this login (deleting the login ends its session and remember-me)."""
+        return f"{self.id}:{self.session_version}:{self.login_token}"
 
     @staticmethod
     def normalize_email(email: str) -> str:
         return (email or "").strip().lower()
 
+
+
+class Login(db.Model):
+    """One login on one device; its session and remember-me cookies name it by a random token.
+
+    Cookies are signed, not stored, so a copy would otherwise outlive logging out: logging out
+    deletes the row, and every copy of that browser's cookies stops working with it.
+    """
+
+    __tablename__ = "logins"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("portal_users.id", ondelete="CASCADE"),
+                        nullable=False, index=True)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)  # SHA-256 of the token
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
 class OperationState(str, enum.Enum):
     """recorded → sent → done | taken | pending | failed."""

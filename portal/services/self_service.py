@@ -7,7 +7,7 @@ from flask import current_app
 
 from ..extensions import broker, db
 from ..models import PortalUser, utcnow
-from . import audit, claim, links, passwords, trader_mail
+from . import audit, claim, links, logins, passwords, trader_mail
 from .trader_mail import CONFIRM, RESET
 
 
@@ -78,9 +78,10 @@ def change_password(user: PortalUser, current: str, new_password: str, actor: au
 
 
 def _store_password(user: PortalUser, new_password: str) -> None:
-    """Our copy of the new password; the new session version ends every other session."""
+    """Our copy of the new password; every login ends (the caller starts a new one)."""
     user.password_hash = passwords.hash_password(new_password)
     user.session_version = (user.session_version or 1) + 1
+    logins.end_all(user)
 
 
 def confirm_email(token: str, actor: audit.Actor) -> tuple[PortalUser, bool]:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, logout_user
 from ..brokerapi import BrokerError
 from ..extensions import db
 from ..models import PortalUser
-from ..services import audit, offers, onboarding, passwords
+from ..services import audit, logins, offers, onboarding, passwords
 from . import links
 from .errors import render_error
 from .forms import LoginForm, PostForm, RegisterForm
@@ -126,6 +126,7 @@ def logout():
     if not form.validate_on_submit():
         return render_error(400)
     audit.record("logout", actor(), user=current_user)
+    logins.end(current_user)
     db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
@@ -140,6 +141,7 @@ def logout_everywhere():
     if not form.validate_on_submit():
         return render_error(400)
     current_user.session_version += 1
+    logins.end_all(current_user)
     audit.record("logout_everywhere", actor(), user=current_user)
     db.session.commit()
     logout_user()

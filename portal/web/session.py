@@ -1,13 +1,14 @@
 """Sessions: Flask's signed cookie, checked and signed less often; Flask-Login's user loader.
 
-A session names a user and the session version it was issued under (logout-everywhere).
+A session names a user, the session version it was issued under (logout-everywhere) and its
+login's token (logout ends that login, and every copy of its cookies: ``services.logins``).
 """
 from __future__ import annotations
 
 import json
 import time
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -17,16 +18,19 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ..cache import BoundedMap
 from ..extensions import db, login_manager
 from ..models import PortalUser
+from ..services import logins
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> PortalUser | None:
-    """Return the user only while the session's version is current (logout-everywhere)."""
-    user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """The user while the session's login exists and its version is current, in one query."""
+    user_id, version, token = ((session_id or "").split(":") + ["", ""])[:3]
+    if not user_id.isdigit() or not version.isdigit() or not token:
         return None
-    user = db.session.get(PortalUser, int(user_id))
-    return user if user and user.session_version == int(version) else None
+    user = logins.user_of(int(user_id), int(version), token)
+    if user is not None:
+        user.login_token = token
+    return user
 
 
 def logged_in() -> bool:
@@ -50,7 +54,12 @@ def has_remember_cookie() -> bool:
 
 def start_session(user: PortalUser, remember: bool = False) -> None:
     """Log ``user`` in for PERMANENT_SESSION_LIFETIME, sliding with activity (and remember-me
-    when asked)."""
+    when asked), as a new login. The CSRF secret is replaced, so a token handed out before the
+    login (perhaps planted by someone else) is not accepted after it."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)
+    user.login_token = logins.begin(user)
     session.permanent = True
     login_user(user, remember=remember)
 

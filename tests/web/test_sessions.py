@@ -1,12 +1,15 @@
 """Session lifetime, remember-me, logging out everywhere, production refusals, the audit trail."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import request
 from markupsafe import Markup
 
 from portal import create_app
-from tests.support import Trader
+from sandbox import seed
+from tests.support import Trader, make_app
 
 
 def test_login_session_is_bounded_and_remember_me_is_opt_in(app, trader, client):
@@ -69,6 +72,54 @@ def test_log_out_everywhere_ends_the_other_browsers_sessions(app, sb):
     laptop.client.post("/logout/everywhere")
     assert phone.client.get("/accounts").status_code == 302
     assert laptop.client.get("/accounts").status_code == 302
+
+
+def copy_of(client, name):
+    return client.get_cookie(name).value
+
+
+def test_logging_out_ends_copies_of_the_session_and_remember_me_cookies(app, trader, client):
+    trader.register(email="copied@example.com")
+    trader.logout()
+    trader.login(email="copied@example.com", remember="y")
+    session_cookie, remember_cookie = copy_of(client, "session"), copy_of(client, "remember_token")
+    trader.logout()
+    for cookies in ({"session": session_cookie}, {"remember_token": remember_cookie},
+                    {"session": session_cookie, "remember_token": remember_cookie}):
+        thief = app.test_client()
+        for name, value in cookies.items():
+            thief.set_cookie(name, value)
+        assert thief.get("/accounts").status_code == 302, cookies
+
+
+def test_logging_out_one_browser_keeps_the_others_logged_in(app, sb):
+    laptop, phone = Trader(app.test_client(), sb), Trader(app.test_client(), sb)
+    laptop.register(email="two-devices@example.com")
+    phone.login(email="two-devices@example.com", remember="y")
+    laptop.logout()
+    assert phone.client.get("/accounts").status_code == 200
+    fresh = app.test_client()  # the phone's browser after its session cookie expired
+    fresh.set_cookie("remember_token", copy_of(phone.client, "remember_token"))
+    assert fresh.get("/accounts").status_code == 200
+
+
+def token_on(client, path):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_a_csrf_token_from_before_the_login_is_refused_after_it(sb, tmp_path):
+    client = make_app(sb, f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True).test_client()
+    client.post("/register", data={
+        "csrf_token": token_on(client, "/register"), "email": "fixed@example.com",
+        "first_name": "Fay", "last_name": "Fix", "password": Trader.PASSWORD,
+        "confirm": Trader.PASSWORD, "offer": seed.OFFER_DEMO_USD, "terms": "y"})
+    client.post("/logout", data={"csrf_token": token_on(client, "/accounts")})
+    before = token_on(client, "/login")  # e.g. planted by someone who set this browser's cookie
+    client.post("/login", data={"csrf_token": before, "email": "fixed@example.com",
+                                "password": Trader.PASSWORD})
+    assert client.post("/logout", data={"csrf_token": before}).status_code == 400
+    assert client.get("/accounts").status_code == 200
 
 
 @pytest.mark.parametrize("env,reason", [

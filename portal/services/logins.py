@@ -1,0 +1,56 @@
+"""Logins: one row per login on one device, so that logging out ends every copy of its cookies.
+
+The session cookie and the remember-me cookie name the login by a random token (only its
+SHA-256 is stored). A session is accepted while its login exists, is younger than the longest
+a login may last, and carries the user's current session version. Logging out deletes the
+login; logging out everywhere and a new password delete all of them.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import Login, PortalUser, utcnow
+
+
+def lifetime() -> timedelta:
+    """The longest a login lasts, however active: the remember-me or the session lifetime."""
+    config = current_app.config
+    return max(config["REMEMBER_COOKIE_DURATION"], config["PERMANENT_SESSION_LIFETIME"])
+
+
+def begin(user: PortalUser) -> str:
+    """Record a new login of ``user`` (forgetting their logins too old to be used); its token."""
+    token = secrets.token_urlsafe(24)
+    db.session.execute(db.delete(Login).where(Login.user_id == user.id,
+                                              Login.created_at < utcnow() - lifetime()))
+    db.session.add(Login(user_id=user.id, token_hash=_digest(token)))
+    db.session.commit()
+    return token
+
+
+def user_of(user_id: int, session_version: int, token: str) -> PortalUser | None:
+    """The user whose live login ``token`` is, if the session version is still current."""
+    return db.session.scalar(
+        db.select(PortalUser).join(Login, Login.user_id == PortalUser.id)
+        .where(PortalUser.id == user_id, PortalUser.session_version == session_version,
+               Login.token_hash == _digest(token), Login.created_at >= utcnow() - lifetime()))
+
+
+def end(user: PortalUser) -> None:
+    """Delete the login ``user`` was loaded for (the caller commits)."""
+    if user.login_token:
+        db.session.execute(db.delete(Login).where(Login.token_hash == _digest(user.login_token)))
+
+
+def end_all(user: PortalUser) -> None:
+    """Delete every login of ``user`` (the caller commits)."""
+    db.session.execute(db.delete(Login).where(Login.user_id == user.id))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
