@@ -1,9 +1,13 @@
-"""Security headers on every response (a CSP without inline script...), and the CSRF check."""
+"""Security headers on every response (a CSP without inline script...), and the CSRF check.
+
+A page shown to a logged-in trader is never stored by the browser (``no-store``), so Back or
+the history cannot show it after logging out.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import csrf
@@ -49,11 +53,14 @@ def init_security(app: Flask) -> None:
     always = [("Content-Security-Policy", csp), ("X-Content-Type-Options", "nosniff"),
               ("Referrer-Policy", "strict-origin-when-cross-origin"), ("X-Frame-Options", "DENY")]
     hsts = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    private = ("Cache-Control", "no-store")
 
     @app.after_request
     def set_headers(response):
         """Each header unless the view set its own (one pass over the response's headers)."""
         present = {name.lower() for name in response.headers.keys()}
         wanted = always + [hsts] if request.is_secure else always
+        if "_user_id" in session:  # a logged-in trader's page
+            wanted = wanted + [private]
         response.headers.extend([h for h in wanted if h[0].lower() not in present])
         return response

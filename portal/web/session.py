@@ -135,6 +135,12 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         return found
 
     def save_session(self, app: Flask, session, response) -> None:
+        if (response.status_code >= 400 and request.method not in ("GET", "HEAD")
+                and self.get_cookie_name(app) not in request.cookies):
+            # A refused post that came without our cookie, such as another site's form (a
+            # SameSite=Lax cookie is not sent with it): a new cookie would replace the
+            # browser's own and log the trader out.
+            return
         if session and not self.should_set_cookie(app, session):  # the usual request: no cookie
             if session.accessed and "cookie" not in response.headers.get("Vary", "").lower():
                 response.vary.add("Cookie")

@@ -51,3 +51,21 @@ def test_not_found_uses_the_layout(client):
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "Page not found" in html and 'class="site-header"' in html
+
+
+@pytest.mark.parametrize("path,status", [("/offers", 405), ("/logout", 400), ("/register", 400)])
+def test_another_sites_refused_post_sets_no_cookie_that_would_log_the_trader_out(
+        sb, tmp_path, path, status):
+    app = make_app(sb, f"sqlite:///{tmp_path / 'xsite.db'}", WTF_CSRF_ENABLED=True)
+    # The browser does not send a SameSite=Lax cookie with another site's form post.
+    response = app.test_client(use_cookies=False).post(path, data={"email": "a@example.com"})
+    assert response.status_code == status
+    assert not response.headers.getlist("Set-Cookie")
+
+
+def test_a_logged_in_traders_pages_are_never_stored_by_the_browser(trader, client):
+    assert "no-store" not in client.get("/offers").headers.get("Cache-Control", "")
+    trader.register(email="private@example.com")
+    for path in ("/accounts", "/profile", "/profile/edit", "/password/change", "/my-data"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", path
