@@ -18,6 +18,8 @@ _PATTERNS = [
     re.compile(r'(?i)((?:password|newpassword|new_password|confirm|token|onetimetoken|auth|secret|api[_-]?key)'
                r'["\']?\s*[:=]\s*["\']?)([^"\'&\s,}]+)'),
     re.compile(r"(?i)(authorization\s*[:=]\s*(?:bearer\s+)?)(\S+)"),
+    # mailed links' paths, as the development server's access lines show them
+    re.compile(r"(/(?:password/reset|claim|confirm)/)([A-Za-z0-9_.~=-]+)"),
 ]
 REQUEST_ID_HEADER = "X-Request-ID"
 # The header as WSGI names it: read from the environ, no KeyError is raised when it is absent.
