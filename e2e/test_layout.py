@@ -1,6 +1,7 @@
-"""Layout: long emails on a small phone."""
+"""Layout and page furniture: long emails on a small phone, the favicon."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -12,6 +13,8 @@ from e2e.pages import AccountsPage, Header, ProfilePage, RegisterPage
 from e2e.support import DEMO_OFFER, PASSWORD
 
 SMALL_PHONE = {"width": 375, "height": 667}
+ICON_DEFAULT = "{base}/favicon.ico"
+ICON_JS = "() => (document.querySelector(\"link[rel~='icon']\") || {}).href || null"
 
 
 def long_email(length: int) -> str:
@@ -63,3 +66,30 @@ def test_long_email_fits_a_small_phone(page: Page, length: int):
         for button in (header.open_platform_button, header.log_out_button):
             expect(button).to_be_visible()
             assert _fully_in_view(button), f"{button} is cut off on {page.url}"
+
+
+def test_fresh_page_load_finds_the_site_icon(page: Page):
+    """A first visit: the browser's icon request is answered, and the console has no error.
+
+    Chromium fetches the icon outside the page's own requests (Playwright's request events
+    never see it), so its answers are read from the DevTools protocol's Network domain.
+    """
+    answers: list[tuple[str, int]] = []
+    errors: list[str] = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.responseReceived",
+           lambda event: answers.append((event["response"]["url"], event["response"]["status"])))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    page.goto("/")
+    icon_urls = {page.evaluate(ICON_JS), ICON_DEFAULT.format(base=page.url.rstrip("/"))}
+    deadline = time.monotonic() + 10
+    while not any(url in icon_urls for url, _ in answers):
+        assert time.monotonic() < deadline, f"the browser never asked for an icon: {answers}"
+        page.wait_for_timeout(100)  # lets the protocol events in
+
+    failed = [(url, status) for url, status in answers if status >= 400]
+    assert not failed, f"answers with an error status: {failed}"
+    assert not errors, f"console errors: {errors}"
+    expect(page.locator("head link[rel='icon']")).to_have_count(1)
