@@ -1,4 +1,4 @@
-"""Layout and page furniture: long emails on a small phone, the favicon."""
+"""Layout and page furniture: long emails on a small phone, the favicon, the cookie banner."""
 from __future__ import annotations
 
 import time
@@ -10,11 +10,13 @@ from playwright.sync_api import Page, expect
 from e2e.checks import OVERFLOW_JS
 from e2e.locations import SCREENSHOTS
 from e2e.pages import AccountsPage, Header, ProfilePage, RegisterPage
+from e2e.pages.marketing import ConsentBanner
 from e2e.support import DEMO_OFFER, PASSWORD
 
 SMALL_PHONE = {"width": 375, "height": 667}
 ICON_DEFAULT = "{base}/favicon.ico"
 ICON_JS = "() => (document.querySelector(\"link[rel~='icon']\") || {}).href || null"
+MARKER_JS = "() => window.__e2eSamePage === true"
 
 
 def long_email(length: int) -> str:
@@ -93,3 +95,47 @@ def test_fresh_page_load_finds_the_site_icon(page: Page):
     assert not failed, f"answers with an error status: {failed}"
     assert not errors, f"console errors: {errors}"
     expect(page.locator("head link[rel='icon']")).to_have_count(1)
+
+
+@pytest.mark.destructive
+@pytest.mark.parametrize("choice, cookie", [("accept", "yes"), ("decline", "no")])
+def test_cookie_choice_keeps_what_was_typed_and_is_remembered(page: Page, choice: str,
+                                                             cookie: str):
+    """Accept or Decline on /register: no reload, the typed fields stay, the banner stays gone."""
+    register = RegisterPage(page)
+    register.open()
+    banner = ConsentBanner(page)
+    expect(banner.region).to_be_visible()
+    register.email.fill("typed.before.choosing@example.com")
+    register.first_name.fill("Ola")
+    register.last_name.fill("Nowak")
+    page.evaluate("() => { window.__e2eSamePage = true; }")
+
+    getattr(banner, choice)()
+
+    expect(banner.region).to_have_count(0)
+    assert page.evaluate(MARKER_JS), "the page was reloaded"
+    expect(register.email).to_have_value("typed.before.choosing@example.com")
+    expect(register.first_name).to_have_value("Ola")
+    expect(register.last_name).to_have_value("Nowak")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert cookies.get("portal_consent") == cookie
+    assert ("portal_attribution" in cookies) == (choice == "accept")
+
+    page.reload()
+    expect(register.heading).to_be_visible()
+    expect(banner.region).to_have_count(0)
+
+
+@pytest.mark.destructive
+def test_cookie_choice_works_without_javascript(new_context):
+    """With JavaScript off, Accept still posts the form and the banner does not come back."""
+    page = new_context(java_script_enabled=False).new_page()
+    register = RegisterPage(page)
+    register.open()
+    banner = ConsentBanner(page)
+    banner.accept()
+    expect(register.heading).to_be_visible()
+    expect(banner.region).to_have_count(0)
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert cookies.get("portal_consent") == "yes" and "portal_attribution" in cookies

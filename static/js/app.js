@@ -7,4 +7,40 @@ document.addEventListener("DOMContentLoaded", function () {
       form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = true; });
     });
   });
+  // The cookie banner answers in the background, so nothing typed into the page is lost.
+  // Without fetch (or when it fails) the form is posted as usual and the page reloads.
+  document.querySelectorAll("form[data-consent]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.URLSearchParams || !("submitter" in event)) { return; }
+      event.preventDefault();
+      var submitter = event.submitter;
+      var body = new URLSearchParams(new FormData(form));
+      if (submitter && submitter.name) { body.append(submitter.name, submitter.value); }
+      var buttons = form.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      // The answer is a redirect back to this page: its cookies are kept, the page is not
+      // fetched again.
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+                           redirect: "manual" })
+        .then(function (response) {
+          if (response.type !== "opaqueredirect" && !response.ok) { throw new Error("consent"); }
+          var banner = form.closest(".consent-banner") || form;
+          var hadFocus = banner.contains(document.activeElement);
+          banner.parentNode.removeChild(banner);
+          var main = document.getElementById("main");
+          if (hadFocus && main) { main.focus({ preventScroll: true }); }
+        })
+        .catch(function () {
+          buttons.forEach(function (b) { b.disabled = false; });
+          if (submitter && submitter.name) {
+            var chosen = document.createElement("input");
+            chosen.type = "hidden";
+            chosen.name = submitter.name;
+            chosen.value = submitter.value;
+            form.appendChild(chosen);
+          }
+          form.submit();
+        });
+    });
+  });
 });
