@@ -44,7 +44,7 @@ def test_forgotten_password_is_reset_through_the_mailed_link(page: Page, local):
     reset.choose("alllowercase1")
     expect_field_error(reset.password, "Mix upper-case and lower-case letters.")
     reset.choose(NEW_PASSWORD, "Another-Passw0rd")
-    expect_field_error(reset.confirm, "The two passwords do not match.")
+    expect_field_error(reset.password, "The two passwords do not match.")
     reset.choose(NEW_PASSWORD)
 
     accounts = AccountsPage(page)
@@ -113,7 +113,7 @@ def test_legacy_trader_claims_the_account_and_sees_all_twelve_trading_accounts(p
     expect(claim.heading).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(email)
     claim.claim(NEW_PASSWORD, "Other-Passw0rd1", accept_terms=False)
-    expect_field_error(claim.confirm, "The two passwords do not match.")
+    expect_field_error(claim.password, "The two passwords do not match.")
     expect_field_error(claim.terms, "You need to accept the terms to continue.")
     expect(claim.password).to_have_value("")
     claim.claim(NEW_PASSWORD)

@@ -1,10 +1,14 @@
 """WTForms forms: every label and message wrapped for translation."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..i18n import country_names, wtforms_translations
 from ..services import passwords
@@ -38,10 +42,7 @@ class NewPasswordMixin:
     )
     confirm = PasswordField(
         _l("Confirm password"),
-        validators=[
-            DataRequired(message=_l("Enter the password again.")),
-            EqualTo("password", message=_l("The two passwords do not match.")),
-        ],
+        validators=[DataRequired(message=_l("Enter the password again."))],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -49,6 +50,14 @@ class NewPasswordMixin:
         found = passwords.problems(field.data or "")
         if found:
             raise ValidationError(" ".join(str(p) for p in found))
+        # Said at the first field: both are emptied, so the trader starts typing there.
+        if self.confirm.data and field.data != self.confirm.data:
+            raise ValidationError(_l("The two passwords do not match."))
+
+
+def _local_part(form, field):
+    if len((field.data or "").rpartition("@")[0]) > 64:  # RFC 5321's limit, not checked by Email
+        raise ValidationError(_l("Use at most 64 characters before the @."))
 
 
 class EmailMixin:
@@ -58,14 +67,49 @@ class EmailMixin:
         validators=[
             DataRequired(message=_l("Enter your email address.")),
             Length(max=254, message=_l("Use at most 254 characters.")),
+            _local_part,
             Email(message=_l("Enter a valid email address, like name@example.com."),
                   check_deliverability=False),
         ],
-        render_kw={"autocomplete": "email"},
+        # No maxlength: a browser would cut a pasted address short into another valid one.
+        render_kw={"autocomplete": "email", "maxlength": False},
     )
 
 
-NAME_RULES = [Length(max=100, message=_l("Use at most 100 characters."))]
+# Control, format (bidirectional overrides, zero-width spaces), private-use and unassigned
+# characters, and line breaks; the zero-width (non-)joiners some scripts spell names with stay.
+NOT_IN_NAMES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+JOINERS = {"\u200c", "\u200d"}
+
+
+def _name_characters(form, field):
+    if any(c in "<>" or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
+           for c in field.data or ""):
+        raise ValidationError(_l("Remove symbols like < and > and invisible characters from the name."))
+
+
+PHONE_EXAMPLE = "+48 600 700 800"
+NATIONAL_NUMBER = re.compile(r"^[0-9][0-9 ()./-]{5,}$")
+
+
+def phone_number(text: str, country: str | None) -> str:
+    """``text`` as an E.164 number (the chosen country's code assumed when it has none), or a
+    ValidationError saying what to change."""
+    region = country if len(country or "") == 2 else None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        if region is None and NATIONAL_NUMBER.match(text):
+            raise ValidationError(_l("Start the number with its country code, like %(example)s.",
+                                     example=PHONE_EXAMPLE))
+        raise ValidationError(_l("Enter a valid phone number, like %(example)s.",
+                                 example=PHONE_EXAMPLE))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+NAME_RULES = [Length(max=100, message=_l("Use at most 100 characters.")), _name_characters]
 
 
 class HoneypotMixin:
@@ -98,10 +142,9 @@ class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, Port
                           render_kw={"autocomplete": "country"})
     phone = StringField(
         _l("Phone (optional)"), filters=[_strip],
-        validators=[Optional(), Length(max=32, message=_l("Use at most 32 characters.")),
-                    Regexp(r"^\+?[0-9 ()\-]{6,}$",
-                           message=_l("Enter a phone number with country code, like +44 20 7946 0000."))],
-        render_kw={"autocomplete": "tel"},
+        validators=[Optional(), Length(max=32, message=_l("Use at most 32 characters."))],
+        description=_l("With the country code, like %(example)s.", example=PHONE_EXAMPLE),
+        render_kw={"autocomplete": "tel", "type": "tel"},
     )
     offer = RadioField(_l("Offer"), validators=[InputRequired(message=_l("Choose an offer."))],
                        validate_choice=False)
@@ -116,6 +159,9 @@ class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, Port
     def validate_country(self, field):
         if field.data and field.data not in {c for c, _ in field.choices}:
             raise ValidationError(_l("Choose a country from the list."))
+
+    def validate_phone(self, field):
+        field.data = phone_number(field.data, self.country.data)
 
 
 class LoginForm(EmailMixin, PortalForm):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
 from .forms import EmailMixin, NewPasswordMixin, PortalForm
 
@@ -35,6 +35,11 @@ class ChangePasswordForm(_NewPasswordForm):
         validators=[DataRequired(message=_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
+
+    def validate_password(self, field):
+        super().validate_password(field)
+        if field.data == self.current_password.data:
+            raise ValidationError(_l("Choose a password different from your current one."))
 
 
 class ClaimForm(_NewPasswordForm):

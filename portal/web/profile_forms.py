@@ -1,21 +1,18 @@
 """Forms of the profile and my-data pages: every label and message wrapped for translation."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timezone
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..services.profile import FIELDS, LOCKED_WHEN_VERIFIED
-from .forms import NAME_RULES, NamesMixin, PortalForm, _strip, country_choices
+from .forms import (NAME_RULES, PHONE_EXAMPLE, NamesMixin, PortalForm, _strip, country_choices,
+                    phone_number)
 
 ADULT_AGE = 18
 EARLIEST_BIRTH_YEAR = 1900
-PHONE_EXAMPLE = "+48 600 700 800"
-NATIONAL_NUMBER = re.compile(r"^[0-9][0-9 ()./-]{5,}$")
 
 
 def _length(n: int) -> Length:
@@ -88,19 +85,7 @@ class ProfileForm(NamesMixin, PortalForm):
     def validate_phone(self, field):
         if field.data == self.current.get("phone"):
             return  # unchanged: a number the back office stored is not ours to judge
-        region = self.country.data if len(self.country.data or "") == 2 else None
-        try:
-            number = phonenumbers.parse(field.data, region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            if region is None and NATIONAL_NUMBER.match(field.data):
-                raise ValidationError(_l(
-                    "Start the number with its country code, like %(example)s.",
-                    example=PHONE_EXAMPLE))
-            raise ValidationError(_l("Enter a valid phone number, like %(example)s.",
-                                     example=PHONE_EXAMPLE))
-        field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        field.data = phone_number(field.data, self.country.data)
 
     def values(self) -> dict[str, str]:
         """The submitted details for the profile service; locked fields only when posted."""

@@ -205,6 +205,15 @@ def test_change_password_applies_the_password_rule(registered, client, sb):
     assert "Use at least 8 characters." in html and sb.call_count("change_password") == 0
 
 
+def test_change_password_refuses_the_current_password_as_the_new_one(registered, client, sb):
+    registered.login()
+    html = client.post("/password/change", data={"current_password": Trader.PASSWORD,
+                                                 "password": Trader.PASSWORD,
+                                                 "confirm": Trader.PASSWORD}).get_data(as_text=True)
+    assert "Choose a password different from your current one." in html
+    assert sb.call_count("change_password") == 0
+
+
 @pytest.mark.parametrize("fault,status,message", [
     ({"kind": "error", "status": 502}, 503, "your password was not changed"),
     ({"kind": "rate_limit", "retry_after": 120}, 503, "your password was not changed"),

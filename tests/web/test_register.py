@@ -65,7 +65,7 @@ def test_register_sends_optional_details_only_when_given(trader, sb):
     trader.register(email="opt@example.com", country="PL", phone="+48 600 700 800")
     account = broker_account(sb, "opt@example.com")
     assert account["addressDetails"]["country"] == "PL"
-    assert account["contactDetails"]["phoneNumber"] == "+48 600 700 800"
+    assert account["contactDetails"]["phoneNumber"] == "+48600700800"  # E.164, as the profile saves it
 
 
 def test_register_field_errors_keep_what_was_typed_except_passwords(app, trader, sb):
@@ -83,9 +83,44 @@ def test_register_field_errors_keep_what_was_typed_except_passwords(app, trader,
     assert users(app) == [] and sb.call_count("create_account") == 0
 
 
-def test_register_mismatched_confirmation_is_explained(trader):
+def test_register_mismatched_confirmation_is_said_at_the_password_field_typed_first(trader):
     html = trader.register(confirm="Sunny-Day43").get_data(as_text=True)
-    assert "The two passwords do not match." in html
+    assert '<p class="field-error" id="password-error">The two passwords do not match.</p>' in html
+    assert 'id="confirm-error"' not in html
+
+
+@pytest.mark.parametrize("name", ["Eve\u202eevE", "Eve\nBcc: x@example.com", "Eve\u200b", "<script>Eve"])
+def test_register_refuses_names_with_markup_or_invisible_characters(app, trader, sb, name):
+    html = trader.register(email="names@example.com", first_name=name).get_data(as_text=True)
+    assert "Remove symbols like &lt; and &gt; and invisible characters from the name." in html
+    assert 'value="names@example.com"' in html and users(app) == []
+    assert sb.call_count("create_account") == 0
+
+
+def test_register_accepts_names_written_with_joiners_and_apostrophes(app, trader, sb):
+    trader.register(email="joiner@example.com", first_name="\u0645\u06cc\u200c\u0646\u0627",
+                    last_name="O'Brien-Smith Jr.")
+    assert [u.first_name for u in users(app)] == ["\u0645\u06cc\u200c\u0646\u0627"]
+
+
+def test_register_refuses_an_email_too_long_before_the_at_and_never_cuts_one_short(trader, client):
+    assert 'maxlength' not in client.get("/register").get_data(as_text=True).split('id="email"')[1].split(">")[0]
+    html = trader.register(email="a" * 65 + "@example.com").get_data(as_text=True)
+    assert "Use at most 64 characters before the @." in html
+
+
+@pytest.mark.parametrize("phone,country,message", [
+    ("(000) 000-000", "", "Enter a valid phone number, like +48 600 700 800."),
+    ("600 700 800", "", "Start the number with its country code, like +48 600 700 800."),
+])
+def test_register_checks_phone_numbers_as_the_profile_does(app, trader, phone, country, message):
+    html = trader.register(email="phone@example.com", phone=phone, country=country).get_data(as_text=True)
+    assert message in html and users(app) == []
+
+
+def test_register_takes_a_national_number_in_the_chosen_country(trader, sb):
+    trader.register(email="national@example.com", phone="600 700 800", country="PL")
+    assert broker_account(sb, "national@example.com")["contactDetails"]["phoneNumber"] == "+48600700800"
 
 
 def test_register_posting_a_hidden_offer_creates_nothing(app, trader, sb):
