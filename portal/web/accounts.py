@@ -30,10 +30,11 @@ def new():
     form = ChooseOfferForm()
     wanted = request.args.get("offer")
     if request.method == "GET" and wanted:
-        if offers.find_visible(wanted) is None:
+        offer = offers.find_offerable(wanted)  # by uuid or by the slug of the offer's page
+        if offer is None:
             flash(_("That offer is not available. Please choose one of the offers below."), "error")
         else:
-            form.offer.data = wanted
+            form.offer.data = offer.uuid
     if form.validate_on_submit():
         offer = offers.find_visible(form.offer.data)
         if offer is not None:

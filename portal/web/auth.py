@@ -34,7 +34,7 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.index"))
+        return _already_in()
     hidden = links.allowed_hidden_offer()
     visible = offers.offerable(hidden)
     form = RegisterForm()
@@ -53,6 +53,17 @@ def register():
             return _register(form, visible)
     return render_template("auth/register.html", form=form, offers=visible,
                            preselected=preselected.uuid if preselected else None)
+
+
+def _already_in():
+    """A logged-in trader opens further trading accounts, not a second Account: an offer they
+    came for is chosen there; a sign-up form sent from an older tab creates nothing and says so."""
+    if request.method == "POST":
+        flash(_("You are logged in as %(email)s, so no new account was created. Log out first "
+                "to sign up someone else.", email=current_user.email), "info")
+        return redirect(url_for("accounts.index"))
+    wanted = request.args.get("offer")
+    return redirect(url_for("accounts.new", offer=wanted) if wanted else url_for("accounts.index"))
 
 
 def _register(form: RegisterForm, visible):

@@ -159,13 +159,17 @@ def claim(token: str):
 @bp.get("/confirm/<token>")
 def confirm_email(token: str):
     try:
-        _user, changed = self_service.confirm_email(token, actor())
+        user, changed = self_service.confirm_email(token, actor())
     except links.LinkError as exc:
         if current_user.is_authenticated:
             return _link_problem(exc, url_for("accounts.index"), _("Go to my accounts"))
         return _link_problem(exc, url_for("auth.login"), _("Log in to get a new link"))
-    flash(_("Thank you, your email address is confirmed.") if changed
-          else _("Your email address is already confirmed."), "success")
+    if current_user.is_authenticated and current_user.id != user.id:  # someone else's link
+        flash(_("The email address %(email)s is confirmed. You are still logged in as %(you)s.",
+                email=user.email, you=current_user.email), "success")
+    else:
+        flash(_("Thank you, your email address is confirmed.") if changed
+              else _("Your email address is already confirmed."), "success")
     return redirect(url_for("accounts.index" if current_user.is_authenticated else "auth.login"))
 
 

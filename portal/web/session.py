@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, flash, g, redirect, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user
+from flask_login import current_user, login_url, login_user
 from flask_login.config import COOKIE_NAME
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -67,6 +68,20 @@ def start_session(user: PortalUser, remember: bool = False) -> None:
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to see that page.")
 login_manager.login_message_category = "info"
+
+
+@login_manager.unauthorized_handler
+def must_log_in():
+    """To the login page, and back afterwards: to this page, or for a form sent after the
+    session ended, to the page the form was on (a form's own address cannot be opened)."""
+    if request.method in ("GET", "HEAD"):
+        back = request.full_path.rstrip("?")
+    else:
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host and referrer.path.startswith("/")
+        back = urlunsplit(("", "", referrer.path, referrer.query, "")) if same_site else None
+    flash(str(login_manager.login_message), login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=back))
 
 
 REFRESH_AFTER = 60  # seconds an unchanged permanent session's cookie is kept before re-signing

@@ -166,3 +166,25 @@ def test_broker_down_on_accounts_page_is_a_friendly_503(app, trader, sb, client)
     response = client.get("/accounts")
     assert response.status_code == 503
     assert "Temporarily unavailable" in response.get_data(as_text=True)
+
+
+def test_a_logged_in_trader_following_an_offers_sign_up_link_opens_an_account_in_it(
+        app, trader, client):
+    trader.register(email="more@example.com")
+    with app.app_context():
+        from portal.services import offers
+        slug = offers.slugs()[seed.OFFER_LIVE_GBP]
+    response = client.get(f"/register?offer={slug}")
+    assert response.headers["Location"] == f"/accounts/new?offer={slug}"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(rf'value="{seed.OFFER_LIVE_GBP}"\s+checked', html)
+    assert client.get("/register").headers["Location"] == "/accounts"
+
+
+def test_a_sign_up_sent_from_an_older_tab_while_logged_in_creates_nothing_and_says_so(
+        app, trader, client, sb):
+    trader.register(email="tab-b@example.com")
+    sb.reset_calls()
+    html = trader.register(email="tab-a@example.com").get_data(as_text=True)
+    assert "You are logged in as tab-b@example.com, so no new account was created." in html
+    assert sb.call_count("create_account") == 0

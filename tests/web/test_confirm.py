@@ -92,3 +92,15 @@ def test_resend_returns_only_to_a_page_of_this_site(signed_up, client):
 
 def test_resend_needs_a_login(client):
     assert client.post("/confirm/resend").status_code == 302
+
+
+def test_someone_elses_link_opened_while_logged_in_names_whose_address_it_confirmed(
+        app, signed_up, client, inbox, trader):
+    path = confirm_path(inbox)
+    trader.logout()
+    trader.register(email="other@example.com")
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
+    assert ("The email address new.trader@example.com is confirmed. You are still logged in as "
+            "other@example.com.") in html
+    assert "your email address is confirmed" not in html and BANNER in html
+    assert account_of(app)[0] is not None

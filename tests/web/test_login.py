@@ -43,6 +43,23 @@ def test_protected_page_sends_to_login_and_back(registered, client):
     assert response.status_code == 302 and "/login?next=%2Faccounts%2Fnew" in response.headers["Location"]
 
 
+def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_login(
+        registered, client):
+    response = client.post("/accounts/confirm", data={"offer": "x", "key": "k"},
+                           headers={"Referer": "http://localhost/accounts/new?offer=abc"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Faccounts%2Fnew%3Foffer%3Dabc"
+    assert "Please log in to see that page." in client.get(response.headers["Location"]).get_data(as_text=True)
+    login = client.post("/login", data={"email": "nora@example.com", "password": "Sunny-Day42",
+                                        "next": "/accounts/new?offer=abc"})
+    assert login.headers["Location"] == "/accounts/new?offer=abc"
+
+
+def test_a_form_sent_from_another_site_is_not_a_way_back(registered, client):
+    response = client.post("/accounts/confirm", headers={"Referer": "https://evil.example/x"})
+    assert response.headers["Location"] == "/login"
+
+
 def test_logout_is_a_post(registered, client):
     registered.login(email="nora@example.com")
     assert client.get("/logout").status_code == 405

@@ -69,3 +69,8 @@ def test_a_logged_in_traders_pages_are_never_stored_by_the_browser(trader, clien
     for path in ("/accounts", "/profile", "/profile/edit", "/password/change", "/my-data"):
         response = client.get(path)
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", path
+
+
+def test_the_old_icon_address_leads_to_the_icon(client):
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
