@@ -11,7 +11,7 @@ from ..brokerapi import BrokerError
 from ..extensions import db
 from ..models import PortalUser
 from ..services import audit, logins, offers, onboarding, passwords
-from . import links
+from . import limits, links
 from .errors import render_error
 from .forms import LoginForm, PostForm, RegisterForm
 from .session import start_session
@@ -47,6 +47,11 @@ def register():
         db.session.commit()
         flash(_("We could not create your account. Please try again."), "error")
     elif form.validate_on_submit():
+        seconds = limits.wait()
+        if seconds:
+            headers = limits.refused(seconds)
+            return render_template("auth/register.html", form=form, offers=visible,
+                                   preselected=None), 429, headers
         if offers.find_offerable(form.offer.data, hidden) is None:
             form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
         else:
@@ -111,8 +116,13 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
-    failed = False
-    if form.validate_on_submit():
+    failed, status, headers = False, 200, {}
+    valid = form.validate_on_submit()
+    seconds = valid and (
+        limits.wait("LOGIN_LIMIT_PER_IP") or limits.wait("LOGIN_LIMIT_PER_EMAIL", count=False))
+    if seconds:
+        status, headers = 429, limits.refused(seconds)
+    elif valid:
         email = PortalUser.normalize_email(form.email.data)
         user = db.session.scalar(db.select(PortalUser).filter_by(email=email))
         if passwords.verify(user.password_hash if user else None, form.password.data):
@@ -124,10 +134,11 @@ def login():
             return redirect(safe_next(form.next.data) or url_for("accounts.index"))
         audit.record("login_failed", actor(), email=email)
         db.session.commit()
+        limits.wait("LOGIN_LIMIT_PER_EMAIL")  # only a failed login counts against its email
         failed = True
     return render_template("auth/login.html", form=form, failed=failed,
                            forgot_url=url_for("passwords.forgot"),
-                           claim_url=url_for("passwords.claim_request"))
+                           claim_url=url_for("passwords.claim_request")), status, headers
 
 
 @bp.post("/logout")

@@ -7,28 +7,31 @@ from werkzeug.exceptions import HTTPException
 
 from ..brokerapi import BrokerError
 from ..cache import CacheUnavailable
+from .limits import too_often
 
 MESSAGES = {
     400: (_l("Bad request"), _l("We could not understand that request. Please go back and try again.")),
     403: (_l("Not allowed"), _l("You do not have access to this page.")),
     404: (_l("Page not found"), _l("We could not find that page. Check the address or start from the home page.")),
     405: (_l("Not allowed"), _l("That action is not available on this page.")),
-    429: (_l("Too many requests"), _l("You have tried that too often. Please wait a minute and try again.")),
+    429: (_l("Too many requests"), _l("You have tried that too often. Please wait a while and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened on our side. Please try again.")),
     503: (_l("Temporarily unavailable"), _l("Our trading services are not answering right now. Nothing was changed; please try again in a few minutes.")),
 }
 
 
-def render_error(status: int):
-    title, message = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+def render_error(status: int, message: str | None = None):
+    title, usual = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message or usual), status
 
 
 def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if exc.code in MESSAGES:
-            body, status = render_error(exc.code)
+            wait = getattr(exc, "retry_after", None)
+            body, status = render_error(exc.code, too_often(wait) if isinstance(wait, int) else None)
             # A 429 says when to come back; the page keeps its own content type.
             return body, status, [h for h in exc.get_headers() if h[0] == "Retry-After"]
         return exc

@@ -1,16 +1,27 @@
-"""Rate limits on the endpoints worth abusing, in one table; a friendly 429 page in the layout."""
+"""Rate limits on the endpoints worth abusing, in one table.
+
+Button posts (opening an account, the platform, a new confirmation link) are counted before
+the view runs and answered with the 429 page. Forms with something typed in (login, sign-up,
+forgot password, claim) count only a submission that passes validation, so a typo costs no
+attempt, and a refused one comes back as the form itself, kept, saying how long to wait. The
+login's per-email limit counts failed logins only: it stops guessing, not the trader.
+"""
 from __future__ import annotations
 
 import math
 import time
+from datetime import timedelta
 from functools import wraps
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, flash, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
+
+from .formatting import duration
 
 
 def _ip() -> str:
@@ -35,10 +46,12 @@ LIMITS = {
     "passwords.claim_request": [("MAIL_LINK_LIMIT_PER_IP", _ip)],
     "passwords.resend_confirmation": [("MAIL_LINK_LIMIT_PER_IP", _ip)],
 }
+# Views that check their own limits once their form is valid (see ``wait``).
+FORM_VIEWS = {"auth.login", "auth.register", "passwords.forgot", "passwords.claim_request"}
 
 
 class Limits:
-    """Counts POSTs to the listed views in fixed windows, per limit and key.
+    """Counts posts in fixed windows, per limit and key.
 
     Storage is Redis when REDIS_URL is set (``RATELIMIT_STORAGE_URI``), so the counts hold
     across every portal process; else process memory. Only the listed views pay for a check:
@@ -49,34 +62,62 @@ class Limits:
         self.storage = storage_from_string(storage_uri)
         self.strategy = FixedWindowRateLimiter(self.storage)
 
-    def check(self, endpoint: str, limits) -> None:
-        """Count this request against each limit; a 429 when any is used up."""
+    def wait(self, endpoint: str, only: tuple[str, ...] = (), count: bool = True) -> int:
+        """Seconds before this request may go ahead under the endpoint's limits (those named in
+        ``only``, else all); 0 when it may. ``count`` counts it, else the limits are only read."""
         if not current_app.config["RATELIMIT_ENABLED"]:
-            return
-        waits = []
-        for setting, key in limits:  # every limit counts the attempt, as a breach is no free pass
+            return 0
+        waits = [0]
+        for setting, key in LIMITS[endpoint]:  # every limit counts, as a breach is no free pass
+            if only and setting not in only:
+                continue
             keys = (endpoint, setting, key())
             for item in parse_many(current_app.config[setting]):
-                if not self.strategy.hit(item, *keys):
+                allowed = self.strategy.hit(item, *keys) if count else self.strategy.test(item, *keys)
+                if not allowed:
                     reset = self.strategy.get_window_stats(item, *keys).reset_time
                     waits.append(max(1, math.ceil(reset - time.time())))
-        if waits:
-            raise TooManyRequests(retry_after=max(waits))
+        return max(waits)
 
-    def wrap(self, endpoint: str, view, limits):
+    def wrap(self, endpoint: str, view):
         @wraps(view)
         def limited(*args, **kwargs):
             if request.method == "POST":
-                self.check(endpoint, limits)
+                seconds = self.wait(endpoint)
+                if seconds:
+                    raise TooManyRequests(retry_after=seconds)
             return view(*args, **kwargs)
         return limited
 
 
+def wait(*only: str, count: bool = True) -> int:
+    """For a form view: seconds before this submission may go ahead (0: now); see Limits.wait."""
+    return current_app.extensions["portal_limits"].wait(request.endpoint, only, count)
+
+
+def wait_text(seconds: int) -> str:
+    """How long to wait, in whole minutes from a minute on: "45 seconds", "15 minutes"."""
+    if seconds >= 60:
+        return duration(timedelta(minutes=math.ceil(seconds / 60)))
+    return duration(timedelta(seconds=seconds))
+
+
+def too_often(seconds: int) -> str:
+    return _("You have tried that too often. Please try again in %(wait)s.",
+             wait=wait_text(seconds))
+
+
+def refused(seconds: int) -> dict:
+    """Say on the form's page how long to wait; the headers of its 429 answer."""
+    flash(too_often(seconds), "error")
+    return {"Retry-After": str(seconds)}
+
+
 def init_limits(app: Flask) -> None:
-    """Wrap each listed view with its POST-only limits; called after blueprints are registered."""
+    """Wrap each listed button view with its post limits; called after blueprints are registered."""
     limits = Limits(app.config["RATELIMIT_STORAGE_URI"])
     app.extensions["portal_limits"] = limits
-    for endpoint, listed in LIMITS.items():
+    for endpoint in LIMITS.keys() - FORM_VIEWS:
         view = app.view_functions.get(endpoint)
         if view is not None:
-            app.view_functions[endpoint] = limits.wrap(endpoint, view, listed)
+            app.view_functions[endpoint] = limits.wrap(endpoint, view)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..brokerapi import BrokerError, Rejected
 from ..services import claim as claims, links, self_service, trader_mail
+from . import limits
 from .auth import actor, safe_next
 from .errors import render_error
 from .password_forms import (
@@ -67,6 +68,10 @@ def _sent(kind: str, email: str):
 def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        seconds = limits.wait()
+        if seconds:
+            headers = limits.refused(seconds)
+            return render_template("passwords/forgot.html", form=form), 429, headers
         self_service.request_reset(form.email.data, actor())
         return _sent("reset", form.email.data)
     return render_template("passwords/forgot.html", form=form)
@@ -122,6 +127,10 @@ def change():
 def claim_request():
     form = ClaimRequestForm()
     if form.validate_on_submit():
+        seconds = limits.wait()
+        if seconds:
+            headers = limits.refused(seconds)
+            return render_template("passwords/claim_request.html", form=form), 429, headers
         try:
             claims.request_claim(form.email.data, actor())
         except BrokerError:

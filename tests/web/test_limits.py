@@ -4,16 +4,30 @@ from __future__ import annotations
 from portal.services import passwords
 
 
-def test_login_is_limited_per_email_with_a_friendly_page(app, client):
-    app.config["LOGIN_LIMIT_PER_EMAIL"] = "3/minute"
+def test_login_is_limited_per_email_on_the_form_saying_how_long_to_wait(app, client):
+    app.config["LOGIN_LIMIT_PER_EMAIL"] = "3/15 minutes"
     for _ in range(3):
         assert client.post("/login", data={"email": "x@example.com", "password": "nope"}).status_code == 200
     response = client.post("/login", data={"email": "X@example.com ", "password": "nope"})
+    html = response.get_data(as_text=True)
     assert response.status_code == 429
-    assert "Too many requests" in response.get_data(as_text=True)
-    assert 1 <= int(response.headers["Retry-After"]) <= 60  # the rest of the one-minute window
+    assert "You have tried that too often. Please try again in 15 minutes." in html
+    assert 'value="X@example.com"' in html and 'action="/login"' in html  # the form, kept
+    assert 840 < int(response.headers["Retry-After"]) <= 900  # the rest of the window
     other = client.post("/login", data={"email": "y@example.com", "password": "nope"})
     assert other.status_code == 200
+
+
+def test_only_failed_logins_count_against_an_email(app, trader, client):
+    app.config["LOGIN_LIMIT_PER_EMAIL"] = "2/15 minutes"
+    trader.register(email="often@example.com")
+    for _ in range(4):
+        trader.logout()
+        assert "My trading accounts" in trader.login(email="often@example.com").get_data(as_text=True)
+    trader.logout()
+    for _ in range(2):
+        trader.login(email="often@example.com", password="Wrong-Pass1")
+    assert trader.login(email="often@example.com").status_code == 429  # guessing stopped, for now
 
 
 def test_login_is_limited_per_ip(app, client):
@@ -32,16 +46,32 @@ def test_a_limit_counts_only_posts_and_can_be_switched_off(app, client):
     assert client.post("/login", data={"email": "a@example.com", "password": "x"}).status_code == 200
 
 
-def test_registration_is_limited_per_ip(app, trader):
+def test_registration_is_limited_per_ip_counting_only_forms_that_could_be_sent(app, trader, sb):
     app.config["REGISTER_LIMIT_PER_IP"] = "1/minute"
-    trader.register(email="first@example.com", first_name="")
-    assert trader.register(email="second@example.com").status_code == 429
+    for _ in range(3):  # typos cost no attempt
+        assert trader.register(email="first@example.com", first_name="").status_code == 200
+    trader.register(email="first@example.com")
+    trader.logout()
+    response = trader.register(email="second@example.com", first_name="Zoë", country="PL")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429 and "Please try again in " in html
+    assert 'value="second@example.com"' in html and 'value="Zoë"' in html
+    assert sb.call_count("create_account") == 1
+
+
+def test_how_long_to_wait_is_said_in_whole_minutes_from_a_minute_on(app):
+    from portal.web.limits import wait_text
+    with app.test_request_context():
+        assert [wait_text(s) for s in (1, 59, 60, 61, 899, 3600)] == [
+            "1 second", "59 seconds", "1 minute", "2 minutes", "15 minutes", "1 hour"]
 
 
 def test_platform_button_is_limited_per_trader(app, trader, client):
     app.config["PLATFORM_LIMIT_PER_TRADER"] = "2/minute"
     trader.register(email="clicker@example.com")
-    assert [client.post("/platform").status_code for _ in range(3)] == [303, 303, 429]
+    responses = [client.post("/platform") for _ in range(3)]
+    assert [r.status_code for r in responses] == [303, 303, 429]
+    assert "Please try again in " in responses[-1].get_data(as_text=True)
 
 
 def test_common_passwords_are_refused_even_when_they_meet_the_rule():
@@ -55,3 +85,6 @@ def test_mail_link_requests_are_limited_per_ip(app, client):
     statuses = [client.post("/password/forgot", data={"email": f"n{i}@example.com"}).status_code
                 for i in range(3)]
     assert statuses[-1] == 429 and 429 not in statuses[:2]
+    claims = [client.post("/claim", data={"email": "kept@example.com"}) for _ in range(3)]
+    assert claims[-1].status_code == 429
+    assert 'value="kept@example.com"' in claims[-1].get_data(as_text=True)
