@@ -5,6 +5,7 @@ import enum
 
 from flask import current_app
 
+from ..brokerapi import BrokerError
 from ..extensions import broker, db
 from ..models import PortalUser, utcnow
 from . import audit, claim, links, logins, passwords, trader_mail
@@ -30,12 +31,20 @@ def find_user(email: str) -> PortalUser | None:
 
 
 def request_reset(email: str, actor: audit.Actor) -> None:
-    """Mail a reset link to a trader; an Account made elsewhere gets a claim link instead."""
+    """Mail a reset link to a trader; an Account made elsewhere gets a claim link instead.
+
+    The broker is asked in every case, so the time the page takes does not tell a portal user
+    from a trader the broker alone knows.
+    """
     user = find_user(email)
     if user is None:
         # No portal login, but perhaps an Account made elsewhere: its owner needs a claim link.
         claim.request_claim(email, actor, quiet=True)
         return
+    try:
+        broker.client.find_account(user.email)
+    except BrokerError:
+        pass  # the answer is not needed, only the time it takes
     audit.record("password_reset_requested", actor, user=user)
     db.session.commit()
     if not trader_mail.throttled(RESET, user.email):

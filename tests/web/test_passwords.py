@@ -81,6 +81,18 @@ def test_forgot_password_page_is_the_same_for_an_unknown_email(registered, clien
     assert [m["To"] for m in inbox.messages] == [EMAIL]
 
 
+def test_forgot_password_asks_the_broker_for_a_portal_user_too_so_timing_tells_nothing(
+        registered, client, sb):
+    calls = []
+    for email in (EMAIL, "nobody@example.com", "joann@example.com"):  # portal, unknown, broker only
+        sb.reset_calls()
+        client.post("/password/forgot", data={"email": email})
+        calls.append(sum(sb.call_count(name) for name in ("account_by_email", "search_accounts")))
+    # A portal user and a trader the broker alone knows look alike; an address nobody has
+    # (one more lookup) is no secret: signing up with it says so.
+    assert calls[0] == calls[2] >= 1
+
+
 def test_forgot_password_form_explains_a_bad_email_and_keeps_it(client):
     html = client.post("/password/forgot", data={"email": "not-an-email"}).get_data(as_text=True)
     assert "Enter a valid email address" in html and 'value="not-an-email"' in html
