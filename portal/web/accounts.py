@@ -37,16 +37,22 @@ def new():
             form.offer.data = offer.uuid
     if form.validate_on_submit():
         offer = offers.find_visible(form.offer.data)
-        if offer is not None:
-            confirm = ConfirmOfferForm(offer=offer.uuid, key=accounts.new_request_key())
-            return render_template("accounts/confirm.html", offer=offer, form=confirm)
+        if offer is not None:  # to a page of its own, so Back and reload do not post again
+            return redirect(url_for("accounts.confirm", offer=offer.uuid), 303)
         form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
     return render_template("accounts/new.html", form=form, offers=visible)
 
 
-@bp.post("/accounts/confirm")
+@bp.route("/accounts/confirm", methods=["GET", "POST"])
 @login_required
 def confirm():
+    if request.method == "GET":
+        offer = offers.find_visible(request.args.get("offer"))
+        if offer is None:
+            flash(_("That offer is not available. Please choose one of the offers below."), "error")
+            return redirect(url_for("accounts.new"))
+        form = ConfirmOfferForm(offer=offer.uuid, key=accounts.new_request_key())
+        return render_template("accounts/confirm.html", offer=offer, form=form)
     form = ConfirmOfferForm()
     if not form.validate_on_submit():
         return render_error(400)

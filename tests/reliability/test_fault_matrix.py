@@ -74,7 +74,8 @@ def test_open_account_survives_the_fault(live_app, served, worker, name, step):
     email = f"open-{next(numbers)}@example.com"
     trader = Trader(live_app.test_client(), sb)
     trader.register(email=email)
-    page = trader.client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).get_data(as_text=True)
+    page = trader.client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD},
+                              follow_redirects=True).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
     if step == "trading_accounts":  # the answer is lost AND the ownership check fails
         inject(sb, {"kind": "commit_then_fail", "then": "timeout"}, "create_trading_account")

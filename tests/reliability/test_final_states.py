@@ -52,7 +52,8 @@ def test_a_signup_older_than_the_limit_fails_deletes_the_password_mails_and_aler
 
 def test_an_open_account_request_older_than_the_limit_fails_and_mails(app, trader, sb, inbox, client):
     trader.register(email="opener@example.com")
-    page = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).get_data(as_text=True)
+    page = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD},
+                       follow_redirects=True).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
     sb.faults.add("timeout", endpoint="create_trading_account", times=1)
     assert client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key}).status_code == 202

@@ -32,7 +32,8 @@ def test_traders_see_only_their_own_accounts(two_traders):
 
 def test_a_request_key_of_another_trader_does_nothing(two_traders, sb):
     alice, bob = two_traders
-    page = bob.client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).get_data(as_text=True)
+    page = bob.client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD},
+                           follow_redirects=True).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
     bob.client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
     before = sb.call_count("create_trading_account")

@@ -46,7 +46,8 @@ def test_accounts_never_shows_a_longer_email_that_contains_yours(app, trader, sb
 
 
 def open_account(client, offer):
-    page = client.post("/accounts/new", data={"offer": offer}).get_data(as_text=True)
+    page = client.post("/accounts/new", data={"offer": offer},
+                       follow_redirects=True).get_data(as_text=True)
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', page) or re.search(
         r'id="key" name="key" type="hidden" value="([^"]+)"', page)
     return page, key.group(1)
@@ -188,3 +189,15 @@ def test_a_sign_up_sent_from_an_older_tab_while_logged_in_creates_nothing_and_sa
     html = trader.register(email="tab-a@example.com").get_data(as_text=True)
     assert "You are logged in as tab-b@example.com, so no new account was created." in html
     assert sb.call_count("create_account") == 0
+
+
+def test_choosing_an_offer_leads_to_a_confirm_page_of_its_own_that_back_and_reload_can_show(
+        trader, client):
+    trader.register(email="prg@example.com")
+    chosen = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD})
+    assert chosen.status_code == 303
+    assert chosen.headers["Location"] == f"/accounts/confirm?offer={seed.OFFER_LIVE_USD}"
+    page = client.get(chosen.headers["Location"])
+    assert page.status_code == 200 and "Open this account" in page.get_data(as_text=True)
+    hidden = client.get(f"/accounts/confirm?offer={seed.OFFER_HIDDEN}", follow_redirects=True)
+    assert "That offer is not available" in hidden.get_data(as_text=True)
