@@ -36,7 +36,9 @@ class Visitor:
         return self.post_form("/login", {"email": email, "password": password})
 
     def open_account(self, offer: str) -> httpx.Response:
-        confirm = self.post_form("/accounts/new", {"offer": offer})
+        chosen = self.post_form("/accounts/new", {"offer": offer})
+        assert chosen.status_code == 303, chosen.text[:500]
+        confirm = self.http.get(chosen.headers["Location"])
         assert confirm.status_code == 200, confirm.text[:500]
         return self.http.post("/accounts/confirm", data={
             "csrf_token": form_field(confirm.text, "csrf_token"), "offer": offer,
