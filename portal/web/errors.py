@@ -31,7 +31,8 @@ def init_errors(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code in MESSAGES:
             wait = getattr(exc, "retry_after", None)
-            body, status = render_error(exc.code, too_often(wait) if isinstance(wait, int) else None)
+            message = too_often(wait) if isinstance(wait, int) else None
+            body, status = render_error(exc.code, message)
             # A 429 says when to come back; the page keeps its own content type.
             return body, status, [h for h in exc.get_headers() if h[0] == "Retry-After"]
         return exc

@@ -85,7 +85,8 @@ JOINERS = {"\u200c", "\u200d"}
 def _name_characters(form, field):
     if any(c in "<>" or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
            for c in field.data or ""):
-        raise ValidationError(_l("Remove symbols like < and > and invisible characters from the name."))
+        raise ValidationError(
+            _l("Remove symbols like < and > and invisible characters from the name."))
 
 
 PHONE_EXAMPLE = "+48 600 700 800"

@@ -73,8 +73,8 @@ class Limits:
                 continue
             keys = (endpoint, setting, key())
             for item in parse_many(current_app.config[setting]):
-                allowed = self.strategy.hit(item, *keys) if count else self.strategy.test(item, *keys)
-                if not allowed:
+                look = self.strategy.hit if count else self.strategy.test
+                if not look(item, *keys):
                     reset = self.strategy.get_window_stats(item, *keys).reset_time
                     waits.append(max(1, math.ceil(reset - time.time())))
         return max(waits)

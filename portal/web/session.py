@@ -17,7 +17,7 @@ from flask_login.config import COOKIE_NAME
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..cache import BoundedMap
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import PortalUser
 from ..services import logins
 
