@@ -9,7 +9,7 @@ import json
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, flash, g, redirect, request, session
+from flask import Flask, current_app, flash, redirect, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url, login_user
@@ -55,11 +55,8 @@ def has_remember_cookie() -> bool:
 
 def start_session(user: PortalUser, remember: bool = False) -> None:
     """Log ``user`` in for PERMANENT_SESSION_LIFETIME, sliding with activity (and remember-me
-    when asked), as a new login. The CSRF secret is replaced, so a token handed out before the
-    login (perhaps planted by someone else) is not accepted after it."""
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    session.pop(field, None)
-    g.pop(field, None)
+    when asked), as a new login. The CSRF secret is kept, so forms open in the browser's other
+    tabs still work after the login."""
     user.login_token = logins.begin(user)
     session.permanent = True
     login_user(user, remember=remember)

@@ -108,18 +108,16 @@ def token_on(client, path):
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
-def test_a_csrf_token_from_before_the_login_is_refused_after_it(sb, tmp_path):
+def test_a_form_opened_in_another_tab_before_logging_in_still_works_after_it(sb, tmp_path):
     client = make_app(sb, f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True).test_client()
+    older_tab = token_on(client, "/register")
     client.post("/register", data={
-        "csrf_token": token_on(client, "/register"), "email": "fixed@example.com",
-        "first_name": "Fay", "last_name": "Fix", "password": Trader.PASSWORD,
+        "csrf_token": token_on(client, "/register"), "email": "tabs@example.com",
+        "first_name": "Tab", "last_name": "Two", "password": Trader.PASSWORD,
         "confirm": Trader.PASSWORD, "offer": seed.OFFER_DEMO_USD, "terms": "y"})
-    client.post("/logout", data={"csrf_token": token_on(client, "/accounts")})
-    before = token_on(client, "/login")  # e.g. planted by someone who set this browser's cookie
-    client.post("/login", data={"csrf_token": before, "email": "fixed@example.com",
-                                "password": Trader.PASSWORD})
-    assert client.post("/logout", data={"csrf_token": before}).status_code == 400
-    assert client.get("/accounts").status_code == 200
+    response = client.post("/register", data={"csrf_token": older_tab, "email": "x@example.com"})
+    assert response.status_code == 302 and response.headers["Location"] == "/accounts"
+    assert "You are logged in as tabs@example.com" in client.get("/accounts").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("env,reason", [
