@@ -193,6 +193,12 @@ def new_request_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+def request_with_key(user: PortalUser, key: str) -> TradingAccountRequest | None:
+    """The trader's own request sent with this confirm form's key, if it was sent."""
+    return db.session.scalar(db.select(TradingAccountRequest).filter_by(
+        idempotency_key=key, user_id=user.id))
+
+
 def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
                          actor: audit.Actor) -> TradingAccountRequest:
     """Open a trading account in a visible offer under the trader's own Account."""

@@ -38,7 +38,8 @@ def new():
     if form.validate_on_submit():
         offer = offers.find_visible(form.offer.data)
         if offer is not None:  # to a page of its own, so Back and reload do not post again
-            return redirect(url_for("accounts.confirm", offer=offer.uuid), 303)
+            return redirect(url_for("accounts.confirm", offer=offer.uuid,
+                                    key=accounts.new_request_key()), 303)
         form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
     return render_template("accounts/new.html", form=form, offers=visible)
 
@@ -47,12 +48,7 @@ def new():
 @login_required
 def confirm():
     if request.method == "GET":
-        offer = offers.find_visible(request.args.get("offer"))
-        if offer is None:
-            flash(_("That offer is not available. Please choose one of the offers below."), "error")
-            return redirect(url_for("accounts.new"))
-        form = ConfirmOfferForm(offer=offer.uuid, key=accounts.new_request_key())
-        return render_template("accounts/confirm.html", offer=offer, form=form)
+        return _confirm_page(request.args.get("offer"), request.args.get("key") or "")
     form = ConfirmOfferForm()
     if not form.validate_on_submit():
         return render_error(400)
@@ -82,6 +78,25 @@ def confirm():
         return redirect(url_for("accounts.index", login=opened.login))
     flash(_("Your request was sent. The account will appear here once our team approves it."), "info")
     return redirect(url_for("accounts.index"))
+
+
+def _confirm_page(offer_ref: str | None, key: str):
+    """The confirm step. Its key is in the address, so Back, reload or a second tab show the
+    same form, and sending it twice opens one account; once it was sent, the page says so."""
+    offer = offers.find_visible(offer_ref)
+    if offer is None:
+        flash(_("That offer is not available. Please choose one of the offers below."), "error")
+        return redirect(url_for("accounts.new"))
+    if not key or len(key) > 64:
+        return redirect(url_for("accounts.confirm", offer=offer.uuid,
+                                key=accounts.new_request_key()))
+    sent = accounts.request_with_key(current_user, key)
+    if sent is not None:
+        flash(_("You have already asked for this account."), "info")
+        return redirect(url_for("accounts.index", login=sent.login) if sent.login
+                        else url_for("accounts.index"))
+    form = ConfirmOfferForm(offer=offer.uuid, key=key)
+    return render_template("accounts/confirm.html", offer=offer, form=form)
 
 
 @bp.post("/platform")

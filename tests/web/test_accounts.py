@@ -192,12 +192,22 @@ def test_a_sign_up_sent_from_an_older_tab_while_logged_in_creates_nothing_and_sa
 
 
 def test_choosing_an_offer_leads_to_a_confirm_page_of_its_own_that_back_and_reload_can_show(
-        trader, client):
+        trader, client, sb):
     trader.register(email="prg@example.com")
     chosen = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD})
     assert chosen.status_code == 303
-    assert chosen.headers["Location"] == f"/accounts/confirm?offer={seed.OFFER_LIVE_USD}"
-    page = client.get(chosen.headers["Location"])
-    assert page.status_code == 200 and "Open this account" in page.get_data(as_text=True)
+    location = chosen.headers["Location"]
+    assert location.startswith(f"/accounts/confirm?offer={seed.OFFER_LIVE_USD}&key=")
+    key = location.rsplit("key=", 1)[1]
+    first, again = client.get(location), client.get(location)  # a reload shows the same form
+    assert all(f'value="{key}"' in page.get_data(as_text=True) for page in (first, again))
+    opened = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
+    login = opened.headers["Location"].rsplit("login=", 1)[1]
+    back = client.get(location)  # Back to the confirm page once the account was opened
+    assert back.status_code == 302 and back.headers["Location"] == f"/accounts?login={login}"
+    assert "You have already asked for this account." in client.get("/accounts").get_data(as_text=True)
+    assert sb.call_count("create_trading_account") == 1
+    without_key = client.get(f"/accounts/confirm?offer={seed.OFFER_LIVE_USD}")
+    assert "&key=" in without_key.headers["Location"]
     hidden = client.get(f"/accounts/confirm?offer={seed.OFFER_HIDDEN}", follow_redirects=True)
     assert "That offer is not available" in hidden.get_data(as_text=True)
