@@ -80,13 +80,20 @@ class EmailMixin:
 # characters, and line breaks; the zero-width (non-)joiners some scripts spell names with stay.
 NOT_IN_NAMES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 JOINERS = {"\u200c", "\u200d"}
+# Invisible characters filed as letters or marks: the combining grapheme joiner, Hangul fillers,
+# Mongolian and other variation selectors.
+BLANKS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", *map(chr, range(0x180b, 0x1810)),
+          *map(chr, range(0xfe00, 0xfe10))}
 
 
 def _name_characters(form, field):
-    if any(c in "<>" or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
-           for c in field.data or ""):
+    text = field.data or ""
+    if any(c in "<>" or c in BLANKS or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
+           for c in text):
         raise ValidationError(
             _l("Remove symbols like < and > and invisible characters from the name."))
+    if text and not any(unicodedata.category(c).startswith("L") for c in text):
+        raise ValidationError(_l("A name needs at least one letter."))
 
 
 PHONE_EXAMPLE = "+48 600 700 800"

@@ -97,6 +97,16 @@ def test_register_refuses_names_with_markup_or_invisible_characters(app, trader,
     assert sb.call_count("create_account") == 0
 
 
+@pytest.mark.parametrize("name,message", [
+    ("\u200d", "A name needs at least one letter."), ("\u2800", "A name needs at least one letter."),
+    ("-", "A name needs at least one letter."),
+    ("\u3164", "invisible characters"), ("A\u034f", "invisible characters"),
+])
+def test_register_refuses_a_name_with_no_visible_letter(app, trader, name, message):
+    html = trader.register(email="blank@example.com", last_name=name).get_data(as_text=True)
+    assert message in html and users(app) == []
+
+
 def test_register_accepts_names_written_with_joiners_and_apostrophes(app, trader, sb):
     trader.register(email="joiner@example.com", first_name="\u0645\u06cc\u200c\u0646\u0627",
                     last_name="O'Brien-Smith Jr.")
