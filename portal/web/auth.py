@@ -118,8 +118,8 @@ def login():
         form.next.data = safe_next(request.args.get("next"))
     failed, status, headers = False, 200, {}
     valid = form.validate_on_submit()
-    seconds = valid and (
-        limits.wait("LOGIN_LIMIT_PER_IP") or limits.wait("LOGIN_LIMIT_PER_EMAIL", count=False))
+    seconds = valid and max(limits.wait("LOGIN_LIMIT_PER_IP"),
+                            limits.wait("LOGIN_LIMIT_PER_EMAIL", count=False))
     if seconds:
         status, headers = 429, limits.refused(seconds)
     elif valid:
@@ -142,15 +142,16 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
 def logout():
+    """Log out; from a tab whose session had already ended, just say so."""
     form = PostForm()
     if not form.validate_on_submit():
         return render_error(400)
-    audit.record("logout", actor(), user=current_user)
-    logins.end(current_user)
-    db.session.commit()
-    logout_user()
+    if current_user.is_authenticated:
+        audit.record("logout", actor(), user=current_user)
+        logins.end(current_user)
+        db.session.commit()
+        logout_user()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("marketing.home"))
 

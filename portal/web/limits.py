@@ -71,7 +71,7 @@ class Limits:
         for setting, key in LIMITS[endpoint]:  # every limit counts, as a breach is no free pass
             if only and setting not in only:
                 continue
-            keys = (endpoint, setting, key())
+            keys = (setting, key())  # views under one setting share its counter
             for item in parse_many(current_app.config[setting]):
                 look = self.strategy.hit if count else self.strategy.test
                 if not look(item, *keys):

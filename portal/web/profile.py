@@ -1,6 +1,7 @@
 """The trader's profile (Account details, KYC status) and their data: download, deletion request."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import (
@@ -17,6 +18,9 @@ from .auth import actor
 from .profile_forms import DeletionForm, ProfileForm
 
 bp = Blueprint("profile", __name__)
+
+# A field's label without its "(optional)" note, in any language: "Country (optional)" -> "Country".
+OPTIONAL = re.compile(r"\s*\([^()]*\)$")
 
 # verificationStatus (KYC): a short name and what it means for the trader.
 STATUSES = {
@@ -118,7 +122,7 @@ def edit():
     else:
         flash(_("Your details are saved."), "success")
     if saved.kept:
-        labels = ", ".join(str(form[name].label.text) for name in saved.kept)
+        labels = ", ".join(OPTIONAL.sub("", str(form[name].label.text)) for name in saved.kept)
         flash(_("The broker kept these details, which cannot be removed here: %(fields)s. "
                 "Contact our support team to remove them.", fields=labels), "info")
     return redirect(url_for("profile.show"))

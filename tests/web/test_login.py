@@ -60,6 +60,11 @@ def test_a_form_sent_from_another_site_is_not_a_way_back(registered, client):
     assert response.headers["Location"] == "/login"
 
 
+def test_logging_out_from_a_tab_whose_session_had_ended_says_logged_out(registered, client):
+    html = client.post("/logout", follow_redirects=True).get_data(as_text=True)
+    assert "You have been logged out." in html and "Please log in to see that page." not in html
+
+
 def test_logout_is_a_post(registered, client):
     registered.login(email="nora@example.com")
     assert client.get("/logout").status_code == 405

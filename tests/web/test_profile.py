@@ -150,7 +150,7 @@ def test_emptying_a_field_clears_it_or_says_the_broker_kept_it(
                        follow_redirects=True).get_data(as_text=True)
     assert broker_record(sb, lena)["addressDetails"]["city"] == city_after
     assert broker_record(sb, lena)["addressDetails"]["state"] == "Berlin"
-    assert ("The broker kept these details" in html and "City (optional)" in html) is told
+    assert ("The broker kept these details, which cannot be removed here: City." in html) is told
 
 
 def test_a_national_phone_number_uses_the_chosen_country_and_is_stored_in_e164(client, sb, nora):
