@@ -9,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from e2e.checks import OVERFLOW_JS
 from e2e.locations import SCREENSHOTS
-from e2e.pages import AccountsPage, Header, ProfilePage, RegisterPage
+from e2e.pages import (AccountsPage, EditProfilePage, Header, MyDataPage, ProfilePage,
+                       RegisterPage)
 from e2e.pages.marketing import ConsentBanner
 from e2e.support import DEMO_OFFER, PASSWORD
 
@@ -49,7 +50,7 @@ def _fully_in_view(locator) -> bool:
 @pytest.mark.destructive
 @pytest.mark.parametrize("length", [65, 254])
 def test_long_email_fits_a_small_phone(page: Page, length: int):
-    """A trader with a long email: /accounts and /profile fit 375 px; the header buttons show."""
+    """A trader with a long email: every page of theirs fits 375 px; the header buttons show."""
     email = long_email(length)
     register = RegisterPage(page)
     register.open()
@@ -59,7 +60,9 @@ def test_long_email_fits_a_small_phone(page: Page, length: int):
     page.set_viewport_size(SMALL_PHONE)
     header = Header(page)
     for name, open_page in (("accounts", AccountsPage(page).open),
-                            ("profile", ProfilePage(page).open)):
+                            ("profile", ProfilePage(page).open),
+                            ("profile-edit", EditProfilePage(page).open),
+                            ("my-data", MyDataPage(page).open)):
         open_page()
         expect(page.get_by_text(email).first).to_be_visible()
         page.screenshot(path=SCREENSHOTS / f"long-email-{length}-{name}-375.png", full_page=True)
@@ -125,6 +128,16 @@ def test_cookie_choice_keeps_what_was_typed_and_is_remembered(page: Page, choice
     page.reload()
     expect(register.heading).to_be_visible()
     expect(banner.region).to_have_count(0)
+
+
+def test_a_cookie_choice_made_with_the_keyboard_leaves_the_focus_on_the_content(page: Page):
+    """Enter on "Accept": the banner goes and the next Tab continues in the page's content."""
+    page.goto("/offers")
+    banner = ConsentBanner(page)
+    banner.accept_button.focus()
+    page.keyboard.press("Enter")
+    expect(banner.region).to_have_count(0)
+    expect(page.locator("#main")).to_be_focused()
 
 
 @pytest.mark.destructive

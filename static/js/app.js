@@ -16,6 +16,9 @@ document.addEventListener("DOMContentLoaded", function () {
       var submitter = event.submitter;
       var body = new URLSearchParams(new FormData(form));
       if (submitter && submitter.name) { body.append(submitter.name, submitter.value); }
+      var banner = form.closest(".consent-banner") || form;
+      // Asked now: disabling the focused button moves the focus to the page's body.
+      var hadFocus = banner.contains(document.activeElement);
       var buttons = form.querySelectorAll("button");
       buttons.forEach(function (b) { b.disabled = true; });
       // The answer is a redirect back to this page: its cookies are kept, the page is not
@@ -24,8 +27,6 @@ document.addEventListener("DOMContentLoaded", function () {
                            redirect: "manual" })
         .then(function (response) {
           if (response.type !== "opaqueredirect" && !response.ok) { throw new Error("consent"); }
-          var banner = form.closest(".consent-banner") || form;
-          var hadFocus = banner.contains(document.activeElement);
           banner.parentNode.removeChild(banner);
           var main = document.getElementById("main");
           if (hadFocus && main) { main.focus({ preventScroll: true }); }
