@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..brokerapi import BrokerError
@@ -36,6 +37,12 @@ def init_errors(app: Flask) -> None:
             # A 429 says when to come back; the page keeps its own content type.
             return body, status, [h for h in exc.get_headers() if h[0] == "Retry-After"]
         return exc
+
+    @app.errorhandler(CSRFError)
+    def form_expired(exc: CSRFError):
+        return render_error(400, _l(
+            "This form has expired: the page was open for a long time, or you logged out in "
+            "another tab. Go back, reload the page and send the form again."))
 
     @app.errorhandler(BrokerError)
     def broker_error(exc: BrokerError):

@@ -20,7 +20,8 @@ def csrf_client(sb, tmp_path):
 def test_every_form_post_needs_a_csrf_token(csrf_client, path):
     response = csrf_client.post(path, data={"email": "a@example.com"})
     assert response.status_code == 400
-    assert "Bad request" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Bad request" in html and "Go back, reload the page and send the form again." in html
 
 
 def test_forms_carry_a_csrf_token(csrf_client):
