@@ -87,6 +87,9 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
     )
     attempt = record_attempt(new, reg, actor)
     attribution.record_signup(attempt, reg.source)
+    if earlier_by_someone_else(attempt, reg.password):
+        _finish(attempt, OperationState.TAKEN)
+        raise AlreadyRegistered()
     attempt.move(OperationState.SENT, attempts=attempt.attempts + 1)
     db.session.commit()
     token = None
@@ -203,6 +206,23 @@ def _recover(attempt: SignupAttempt, exc: BrokerUnavailable) -> Account:
         raise AlreadyRegistered()
     park(attempt, str(exc))
     raise SignupPending()
+
+
+UNFINISHED = (OperationState.RECORDED.value, OperationState.SENT.value, OperationState.PENDING.value)
+
+
+def earlier_by_someone_else(attempt: SignupAttempt, password: str) -> bool:
+    """True while an earlier unfinished attempt for this email was made with another password:
+    whatever Account that attempt may have created is its maker's, so this one must not take it
+    (the web request's recovery and the worker accept an Account by its names alone)."""
+    earlier = db.session.scalars(
+        db.select(SignupAttempt)
+        .filter(SignupAttempt.email == attempt.email, SignupAttempt.id < attempt.id)
+        .filter(SignupAttempt.started_at >= utcnow() - RECOVERY_WINDOW)
+        .filter(SignupAttempt.state.in_(UNFINISHED))
+        .order_by(SignupAttempt.id.desc()).limit(MAX_PARKED_CHECKED)
+    ).all()
+    return any(not passwords.verify(e.password_hash, password) for e in earlier)
 
 
 def _earlier_attempt_account(attempt: SignupAttempt, password: str) -> Account | None:

@@ -63,6 +63,11 @@ def _guard(work, row) -> None:
     except Exception:  # one bad row must not stop the worker; it is retried after its lease
         db.session.rollback()
         log.exception("pending %s %s failed unexpectedly", type(row).__name__, row.id)
+        model = type(row)  # a row left "sent" would never be due again
+        db.session.execute(
+            db.update(model).where(model.id == row.id, model.state == OperationState.SENT.value)
+            .values(state=OperationState.PENDING.value, next_attempt_at=utcnow() + LEASE))
+        db.session.commit()
 
 
 def _too_old(row) -> bool:
@@ -73,12 +78,14 @@ def complete_signup(attempt: SignupAttempt) -> None:
     """Finish a parked sign-up: accept our Account if it exists, else send it again."""
     if _too_old(attempt):
         return fail_signup(attempt, "too old")
+    new = onboarding.new_account_of(attempt)
+    if new is not None and onboarding.earlier_by_someone_else(attempt, new.password):
+        return _taken(attempt)
     attempt.move(OperationState.SENT, attempts=attempt.attempts + 1)
     db.session.commit()
     try:
         account = broker.client.find_account(attempt.email)
         if account is None:
-            new = onboarding.new_account_of(attempt)
             if new is None:
                 return fail_signup(attempt, "password no longer readable")
             try:

@@ -90,3 +90,15 @@ def test_a_parked_signup_whose_password_cannot_be_opened_fails_and_mails(app, tr
         assert attempt.state == "failed" and attempt.secret is None and attempt.password_hash is None
     assert "Please register again" in text_of(inbox.last("rekeyed@example.com"))
     assert not [a for a in sb.store.data["accounts"].values() if a["email"] == "rekeyed@example.com"]
+
+
+def test_a_row_that_fails_unexpectedly_is_tried_again_later(app, trader, sb, monkeypatch):
+    park_a_signup(trader, sb, "crash@example.com")
+    age(app, SignupAttempt, 1)
+    def crash(attempt, account, actor):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(pending.onboarding, "complete", crash)
+    with app.app_context():
+        pending.run_once()
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert attempt.state == "pending" and attempt.next_attempt_at is not None

@@ -238,6 +238,36 @@ def test_someone_else_cannot_take_a_parked_sign_up_by_typing_its_email(app, trad
         "victim@example.com", "Attack3r-Pass").get_data(as_text=True)
 
 
+def test_a_parked_sign_up_cannot_be_taken_through_a_lost_answer_with_the_same_names(
+        app, trader, sb):
+    account = park_with_the_account_created(app, trader, sb, "same-names@example.com")
+    sb.reset_calls()
+    sb.faults.add("error", endpoint="create_account", status=502)  # would send it to recovery
+    html = trader.register(email="same-names@example.com", password="Attack3r-Pass",
+                           confirm="Attack3r-Pass").get_data(as_text=True)
+    assert "This email is already registered" in html and users(app) == []
+    assert sb.call_count("create_account") == 0 and sb.password_of(account["uuid"]) == trader.PASSWORD
+
+
+def test_the_worker_gives_a_parked_account_to_whoever_asked_first(app, trader, sb, monkeypatch):
+    from portal.services import onboarding
+    account = park_with_the_account_created(app, trader, sb, "race@example.com")
+    with monkeypatch.context() as race:  # two submits at once: neither saw the other's attempt
+        race.setattr(onboarding, "earlier_by_someone_else", lambda attempt, password: False)
+        sb.faults.add("rate_limit", endpoint="create_account", retry_after=120)
+        assert trader.register(email="race@example.com", password="Attack3r-Pass",
+                               confirm="Attack3r-Pass").status_code == 202
+        sb.faults.clear()
+    with app.app_context():
+        first, second = db.session.scalars(db.select(SignupAttempt).order_by(SignupAttempt.id))
+        first.next_attempt_at, second.next_attempt_at = second.started_at, first.started_at
+        db.session.commit()
+        pending.run_once()
+    assert attempts(app) == ["done", "taken"]
+    assert [u.account_uuid for u in users(app)] == [account["uuid"]]
+    assert "My trading accounts" in trader.login("race@example.com").get_data(as_text=True)
+
+
 def test_a_sign_up_the_broker_refuses_says_why_keeps_the_form_and_forgets_the_password(
         app, trader, sb, client):
     client.get("/register")  # the offer catalogue is cached now
