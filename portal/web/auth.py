@@ -118,8 +118,11 @@ def login():
         form.next.data = safe_next(request.args.get("next"))
     failed, status, headers = False, 200, {}
     valid = form.validate_on_submit()
-    seconds = valid and max(limits.wait("LOGIN_LIMIT_PER_IP"),
-                            limits.wait("LOGIN_LIMIT_PER_EMAIL", count=False))
+    if valid:  # counted before the password is checked; a success is given back below
+        per_ip = limits.wait("LOGIN_LIMIT_PER_IP")
+        seconds = max(per_ip, limits.wait("LOGIN_LIMIT_PER_EMAIL", count=not per_ip))
+    else:
+        seconds = 0
     if seconds:
         status, headers = 429, limits.refused(seconds)
     elif valid:
@@ -130,11 +133,11 @@ def login():
                 user.password_hash = passwords.hash_password(form.password.data)
             audit.record("login", actor(), user=user)
             db.session.commit()
+            limits.refund("LOGIN_LIMIT_PER_EMAIL")  # only failed logins count against an email
             start_session(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data) or url_for("accounts.index"))
         audit.record("login_failed", actor(), email=email)
         db.session.commit()
-        limits.wait("LOGIN_LIMIT_PER_EMAIL")  # only a failed login counts against its email
         failed = True
     return render_template("auth/login.html", form=form, failed=failed,
                            forgot_url=url_for("passwords.forgot"),

@@ -4,7 +4,9 @@ Button posts (opening an account, the platform, a new confirmation link) are cou
 the view runs and answered with the 429 page. Forms with something typed in (login, sign-up,
 forgot password, claim) count only a submission that passes validation, so a typo costs no
 attempt, and a refused one comes back as the form itself, kept, saying how long to wait. The
-login's per-email limit counts failed logins only: it stops guessing, not the trader.
+login's per-email limit counts failed logins only: it stops guessing, not the trader. Every
+login is counted before its password is checked and given back when it succeeds, so logins
+sent at the same moment cannot all slip through.
 """
 from __future__ import annotations
 
@@ -79,6 +81,15 @@ class Limits:
                     waits.append(max(1, math.ceil(reset - time.time())))
         return max(waits)
 
+    def refund(self, endpoint: str, only: tuple[str, ...]) -> None:
+        """Give back the attempt this request was counted for under the named limits."""
+        if not current_app.config["RATELIMIT_ENABLED"]:
+            return
+        for setting, key in LIMITS[endpoint]:
+            if setting in only:
+                for item in parse_many(current_app.config[setting]):
+                    self.strategy.hit(item, setting, key(), cost=-1)
+
     def wrap(self, endpoint: str, view):
         @wraps(view)
         def limited(*args, **kwargs):
@@ -93,6 +104,11 @@ class Limits:
 def wait(*only: str, count: bool = True) -> int:
     """For a form view: seconds before this submission may go ahead (0: now); see Limits.wait."""
     return current_app.extensions["portal_limits"].wait(request.endpoint, only, count)
+
+
+def refund(*only: str) -> None:
+    """For a form view: this submission does not count against the named limits after all."""
+    current_app.extensions["portal_limits"].refund(request.endpoint, only)
 
 
 def wait_text(seconds: int) -> str:

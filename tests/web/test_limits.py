@@ -27,6 +27,21 @@ def test_a_refused_login_says_the_longer_of_its_waits(app, client):
     assert "Please try again in 15 minutes." in html
 
 
+def test_a_login_is_counted_before_its_password_is_checked(app, client, monkeypatch):
+    app.config["LOGIN_LIMIT_PER_EMAIL"] = "1/15 minutes"
+    at_the_same_moment = []
+
+    def slow_verify(password_hash, password):  # a second guess arrives while this one is checked
+        if not at_the_same_moment:
+            at_the_same_moment.append(app.test_client().post(
+                "/login", data={"email": "x@example.com", "password": "guess-2"}).status_code)
+        return False
+
+    monkeypatch.setattr(passwords, "verify", slow_verify)
+    client.post("/login", data={"email": "x@example.com", "password": "guess-1"})
+    assert at_the_same_moment == [429]
+
+
 def test_only_failed_logins_count_against_an_email(app, trader, client):
     app.config["LOGIN_LIMIT_PER_EMAIL"] = "2/15 minutes"
     trader.register(email="often@example.com")
