@@ -193,10 +193,16 @@ def new_request_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def request_with_key(user: PortalUser, key: str) -> TradingAccountRequest | None:
-    """The trader's own request sent with this confirm form's key, if it was sent."""
-    return db.session.scalar(db.select(TradingAccountRequest).filter_by(
-        idempotency_key=key, user_id=user.id))
+def request_sent_with(user: PortalUser, key: str) -> TradingAccountRequest | None:
+    """The trader's own request sent with a confirm form's key, opened or on its way."""
+    return db.session.scalar(db.select(TradingAccountRequest).filter(
+        TradingAccountRequest.idempotency_key == key, TradingAccountRequest.user_id == user.id,
+        TradingAccountRequest.state != OperationState.FAILED.value))
+
+
+def key_unused(key: str) -> bool:
+    """No request was ever sent with this key (by anyone, successfully or not)."""
+    return db.session.scalar(db.select(TradingAccountRequest.id).filter_by(idempotency_key=key)) is None
 
 
 def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
@@ -206,6 +212,8 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
     if previous is not None:
         if previous.user_id != user.id:
             raise UnknownOffer()
+        if previous.state == OperationState.FAILED.value:  # the same form sent again
+            raise OpenRejected(previous.error or "")
         return previous
     offer = offers.find_visible(offer_uuid)
     if offer is None:

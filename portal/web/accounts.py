@@ -87,14 +87,15 @@ def _confirm_page(offer_ref: str | None, key: str):
     if offer is None:
         flash(_("That offer is not available. Please choose one of the offers below."), "error")
         return redirect(url_for("accounts.new"))
-    if not key or len(key) > 64:
-        return redirect(url_for("accounts.confirm", offer=offer.uuid,
-                                key=accounts.new_request_key()))
-    sent = accounts.request_with_key(current_user, key)
+    key = key if len(key) <= 64 else ""
+    sent = accounts.request_sent_with(current_user, key) if key else None
     if sent is not None:
         flash(_("You have already asked for this account."), "info")
         return redirect(url_for("accounts.index", login=sent.login) if sent.login
                         else url_for("accounts.index"))
+    if not key or not accounts.key_unused(key):  # none, or refused before, or another's
+        return redirect(url_for("accounts.confirm", offer=offer.uuid,
+                                key=accounts.new_request_key()))
     form = ConfirmOfferForm(offer=offer.uuid, key=key)
     return render_template("accounts/confirm.html", offer=offer, form=form)
 

@@ -211,3 +211,31 @@ def test_choosing_an_offer_leads_to_a_confirm_page_of_its_own_that_back_and_relo
     assert "&key=" in without_key.headers["Location"]
     hidden = client.get(f"/accounts/confirm?offer={seed.OFFER_HIDDEN}", follow_redirects=True)
     assert "That offer is not available" in hidden.get_data(as_text=True)
+
+
+def test_a_confirm_page_whose_request_was_refused_offers_a_fresh_try_and_never_says_sent(
+        app, trader, client, sb):
+    trader.register(email="refused-open@example.com")
+    location = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
+    key = location.rsplit("key=", 1)[1]
+    sb.faults.add("error", endpoint="create_trading_account", status=422, times=1)
+    client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
+    again = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key},
+                        follow_redirects=True).get_data(as_text=True)  # the same form, another tab
+    assert "The broker could not open this account" in again and "Your request was sent" not in again
+    back = client.get(location)  # Back to the refused confirm page: a new key, the same offer
+    assert back.status_code == 302 and f"offer={seed.OFFER_LIVE_USD}&key=" in back.headers["Location"]
+    assert key not in back.headers["Location"]
+
+
+def test_another_traders_confirm_address_gets_a_key_of_ones_own(app, sb):
+    from tests.support import Trader
+    ann, bob = Trader(app.test_client(), sb), Trader(app.test_client(), sb)
+    ann.register(email="ann-key@example.com")
+    bob.register(email="bob-key@example.com")
+    location = ann.client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
+    ann.client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD,
+                                               "key": location.rsplit("key=", 1)[1]})
+    shared = bob.client.get(location)
+    assert shared.status_code == 302 and shared.headers["Location"] != location
+    assert "Open this account" in bob.client.get(shared.headers["Location"]).get_data(as_text=True)
