@@ -41,8 +41,8 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def form_expired(exc: CSRFError):
         return render_error(400, _l(
-            "This form has expired: the page was open for a long time, or you logged out in "
-            "another tab. Go back, reload the page and send the form again."))
+            "This form has expired, perhaps because the page was open for a long time. Go back, "
+            "reload the page and send the form again."))
 
     @app.errorhandler(BrokerError)
     def broker_error(exc: BrokerError):

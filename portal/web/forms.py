@@ -88,6 +88,8 @@ BLANKS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", *map(chr, range(0x18
 
 def _name_characters(form, field):
     text = field.data or ""
+    if text and text == getattr(form, "current", {}).get(field.name):
+        return  # unchanged: a name the back office stored is not ours to judge
     if any(c in "<>" or c in BLANKS or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
            for c in text):
         raise ValidationError(

@@ -295,3 +295,13 @@ def test_saving_the_profile_needs_a_csrf_token(sb, tmp_path):
     protected_app = make_app(sb, f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True)
     response = protected_app.test_client().post("/profile/edit", data={"city": "Kraków"})
     assert response.status_code == 400 and sb.call_count("update_account") == 0
+
+
+def test_a_name_the_back_office_stored_does_not_block_saving_other_details(client, sb, nora):
+    broker_record(sb, nora)["personalDetails"]["firstname"] = "Nora\u00ad"  # a soft hyphen
+    response = client.post("/profile/edit", data=form_for(sb, nora, city="Gdańsk"))
+    assert response.status_code == 302
+    assert broker_record(sb, nora)["addressDetails"]["city"] == "Gdańsk"
+    html = client.post("/profile/edit", data=form_for(sb, nora, first_name="Nora\u200b"),
+                       follow_redirects=True).get_data(as_text=True)
+    assert "invisible characters" in html  # a name typed here is checked
