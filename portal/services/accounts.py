@@ -1,6 +1,8 @@
 """A trader's trading accounts: list them (all pages, only their own) and open new ones."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -10,7 +12,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..brokerapi import BrokerUnavailable, Offer, RateLimited, Rejected, TradingAccount
+from ..brokerapi import BrokerError, BrokerUnavailable, Offer, RateLimited, Rejected, TradingAccount
 from ..extensions import broker, cache, db
 from ..models import OperationState, PortalUser, TradingAccountRequest
 from . import audit, offers
@@ -188,9 +190,23 @@ def _demo(offer: Offer | None, item: TradingAccount | None = None) -> bool | Non
     return None
 
 
-def new_request_key() -> str:
-    """A one-use key the confirm form carries, so a double submit opens one account."""
-    return secrets.token_urlsafe(24)
+def new_request_key(user: PortalUser) -> str:
+    """A one-use key the confirm form carries, so a double submit opens one account. It is
+    signed for this trader: another trader, or a key made up, never passes for theirs."""
+    token = secrets.token_urlsafe(18)
+    return f"{token}.{_key_signature(user, token)}"
+
+
+def key_is_theirs(user: PortalUser, key: str | None) -> bool:
+    token, _, signature = (key or "").rpartition(".")
+    return bool(token) and hmac.compare_digest(signature, _key_signature(user, token))
+
+
+def _key_signature(user: PortalUser, token: str) -> str:
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    message = f"request-key:{user.id}:{token}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
 
 
 def request_sent_with(user: PortalUser, key: str) -> TradingAccountRequest | None:
@@ -240,6 +256,10 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
         raise OpenRejected(exc.detail) from exc
     except (BrokerUnavailable, RateLimited) as exc:
         login = recover(user, request, exc)
+    except BrokerError as exc:  # 401, 403, 404: nothing was opened; a new key may try again
+        request.move(OperationState.FAILED, error=str(exc)[:500])
+        db.session.commit()
+        raise
     else:
         login = created.login or None
     finish(user, request, login, actor)

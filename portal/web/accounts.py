@@ -39,7 +39,7 @@ def new():
         offer = offers.find_visible(form.offer.data)
         if offer is not None:  # to a page of its own, so Back and reload do not post again
             return redirect(url_for("accounts.confirm", offer=offer.uuid,
-                                    key=accounts.new_request_key()), 303)
+                                    key=accounts.new_request_key(current_user)), 303)
         form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
     return render_template("accounts/new.html", form=form, offers=visible)
 
@@ -50,7 +50,7 @@ def confirm():
     if request.method == "GET":
         return _confirm_page(request.args.get("offer"), request.args.get("key") or "")
     form = ConfirmOfferForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not accounts.key_is_theirs(current_user, form.key.data):
         return render_error(400)
     offer = offers.find_visible(form.offer.data)
     try:
@@ -72,6 +72,7 @@ def confirm():
     except BrokerError:
         flash(_("We could not reach our trading services, so no account was opened. "
                 "Please try again in a few minutes."), "error")
+        form.key.data = accounts.new_request_key(current_user)  # that request failed for good
         return render_template("accounts/confirm.html", offer=offer, form=form), 503
     if opened.login:
         flash(_("Your new trading account %(login)s is ready.", login=opened.login), "success")
@@ -87,15 +88,15 @@ def _confirm_page(offer_ref: str | None, key: str):
     if offer is None:
         flash(_("That offer is not available. Please choose one of the offers below."), "error")
         return redirect(url_for("accounts.new"))
-    key = key if len(key) <= 64 else ""
+    key = key if accounts.key_is_theirs(current_user, key) else ""
     sent = accounts.request_sent_with(current_user, key) if key else None
     if sent is not None:
         flash(_("You have already asked for this account."), "info")
         return redirect(url_for("accounts.index", login=sent.login) if sent.login
                         else url_for("accounts.index"))
-    if not key or not accounts.key_unused(key):  # none, or refused before, or another's
+    if not key or not accounts.key_unused(key):  # none, not theirs, or refused before
         return redirect(url_for("accounts.confirm", offer=offer.uuid,
-                                key=accounts.new_request_key()))
+                                key=accounts.new_request_key(current_user)))
     form = ConfirmOfferForm(offer=offer.uuid, key=key)
     return render_template("accounts/confirm.html", offer=offer, form=form)
 

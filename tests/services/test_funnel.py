@@ -37,7 +37,7 @@ def visitors(db_app, sb):
     visitor("/?utm_source=facebook&utm_medium=social")
     with db_app.test_request_context():
         user = db.session.scalar(db.select(PortalUser).filter_by(email="later-live@example.com"))
-        accounts.open_trading_account(user, seed.OFFER_LIVE_GBP, accounts.new_request_key(),
+        accounts.open_trading_account(user, seed.OFFER_LIVE_GBP, accounts.new_request_key(user),
                                       audit.Actor())
     return db_app
 

@@ -92,7 +92,8 @@ def test_opening_in_a_hidden_offer_is_explained_and_creates_nothing(app, trader,
     trader.register(email="hidden@example.com")
     html = client.get(f"/accounts/new?offer={seed.OFFER_HIDDEN}").get_data(as_text=True)
     assert "That offer is not available" in html and "Staff Hidden USD" not in html
-    html = confirm(client, seed.OFFER_HIDDEN, "forged-key").get_data(as_text=True)
+    _page, key = open_account(client, seed.OFFER_DEMO_USD)  # a real key, a hidden offer posted
+    html = confirm(client, seed.OFFER_HIDDEN, key).get_data(as_text=True)
     assert "That offer is not available" in html
     assert sb.call_count("create_trading_account") == 0
 
@@ -239,3 +240,26 @@ def test_another_traders_confirm_address_gets_a_key_of_ones_own(app, sb):
     shared = bob.client.get(location)
     assert shared.status_code == 302 and shared.headers["Location"] != location
     assert "Open this account" in bob.client.get(shared.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_made_up_confirm_key_is_replaced_by_one_of_the_traders_own(trader, client):
+    trader.register(email="made-up@example.com")
+    page = client.get(f"/accounts/confirm?offer={seed.OFFER_LIVE_USD}&key=abc")
+    assert page.status_code == 302 and "key=abc" not in page.headers["Location"]
+    refused = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": "abc"})
+    assert refused.status_code == 400
+
+
+def test_a_request_the_broker_forbids_fails_and_the_page_offers_a_new_try(app, trader, client, sb):
+    trader.register(email="forbidden@example.com")
+    location = client.post("/accounts/new", data={"offer": seed.OFFER_DEMO_USD}).headers["Location"]
+    key = location.rsplit("key=", 1)[1]
+    sb.faults.add("error", endpoint="create_trading_account", status=403, times=1)
+    page = client.post("/accounts/confirm", data={"offer": seed.OFFER_DEMO_USD, "key": key})
+    assert page.status_code == 503
+    fresh = re.search(r'name="key" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    assert fresh != key
+    with app.app_context():
+        assert db.session.scalar(db.select(TradingAccountRequest.state)) == "failed"
+    opened = client.post("/accounts/confirm", data={"offer": seed.OFFER_DEMO_USD, "key": fresh})
+    assert "login=" in opened.headers["Location"]

@@ -18,7 +18,9 @@ EMAIL = "nora@example.com"
 def nora(client, trader, sb):
     """A registered trader with a second trading account opened through the portal."""
     trader.register(email=EMAIL)
-    client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": "second-account"})
+    confirm_page = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD})
+    key = confirm_page.headers["Location"].rsplit("key=", 1)[1]
+    client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
     return account_uuid_of(sb, EMAIL)
 
 
