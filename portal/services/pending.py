@@ -101,6 +101,13 @@ def complete_signup(attempt: SignupAttempt) -> None:
         return None
     except Rejected as exc:
         return fail_signup(attempt, exc.detail or "rejected")
+    existing = db.session.scalar(db.select(PortalUser).filter_by(account_uuid=account.uuid))
+    if existing is not None:  # a second submit, or a sign-up again, finished it already
+        attempt.move(OperationState.DONE, account_uuid=account.uuid, user_id=existing.id,
+                     secret=None, password_hash=None, next_attempt_at=None, error=None)
+        db.session.commit()
+        log.info("pending sign-up %s was finished by another attempt", attempt.id)
+        return None
     user = onboarding.complete(attempt, account, WORKER)
     log.info("pending sign-up %s completed", attempt.id)
     notifications.signup_done(user)

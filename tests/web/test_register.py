@@ -268,6 +268,20 @@ def test_the_worker_gives_a_parked_account_to_whoever_asked_first(app, trader, s
     assert "My trading accounts" in trader.login("race@example.com").get_data(as_text=True)
 
 
+def test_a_sign_up_sent_twice_during_an_outage_is_finished_once_and_closed_twice(app, trader, sb):
+    sb.faults.add("error", endpoint="create_account", status=503)
+    assert [trader.register(email="twice@example.com").status_code for _ in range(2)] == [202, 202]
+    sb.faults.clear()
+    with app.app_context():
+        for attempt in db.session.scalars(db.select(SignupAttempt)):
+            attempt.next_attempt_at = attempt.started_at
+        db.session.commit()
+        pending.run_once()
+        rows = db.session.scalars(db.select(SignupAttempt)).all()
+        assert [(a.state, a.secret, a.password_hash) for a in rows] == [("done", None, None)] * 2
+    assert [u.email for u in users(app)] == ["twice@example.com"]
+
+
 def test_a_sign_up_the_broker_refuses_says_why_keeps_the_form_and_forgets_the_password(
         app, trader, sb, client):
     client.get("/register")  # the offer catalogue is cached now
