@@ -8,7 +8,8 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, StopValidation,
+                                ValidationError)
 
 from ..i18n import country_names, wtforms_translations
 from ..services import passwords
@@ -86,10 +87,14 @@ BLANKS = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", *map(chr, range(0x18
           *map(chr, range(0xfe00, 0xfe10))}
 
 
+def _unchanged(form, field):
+    """Stops the rules after it for a value the back office stored and the trader left as is."""
+    if field.data and field.data == getattr(form, "current", {}).get(field.name):
+        raise StopValidation()
+
+
 def _name_characters(form, field):
     text = field.data or ""
-    if text and text == getattr(form, "current", {}).get(field.name):
-        return  # unchanged: a name the back office stored is not ours to judge
     if any(c in "<>" or c in BLANKS or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
            for c in text):
         raise ValidationError(
@@ -119,7 +124,8 @@ def phone_number(text: str, country: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-NAME_RULES = [Length(max=100, message=_l("Use at most 100 characters.")), _name_characters]
+NAME_RULES = [_unchanged, Length(max=100, message=_l("Use at most 100 characters.")),
+              _name_characters]
 
 
 class HoneypotMixin:
