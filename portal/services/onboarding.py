@@ -23,7 +23,6 @@ from .. import metrics
 from . import accounts, attribution, audit, offers, passwords, platform, vault, welcome
 
 CLOCK_SKEW = timedelta(seconds=120)
-RECOVERY_WINDOW = timedelta(hours=24)
 MAX_PARKED_CHECKED = 5  # each check is an argon2id hash
 
 
@@ -40,7 +39,8 @@ class UnknownOffer(SignupError):
 
 
 class SignupPending(SignupError):
-    """Broker-API lost the answer or is busy; the worker completes the attempt later."""
+    """Broker-API lost the answer or is busy, or an earlier attempt for the email is still
+    unfinished; the worker completes it later and mails the trader."""
 
 
 class SignupRefused(SignupError):
@@ -89,7 +89,7 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
     attribution.record_signup(attempt, reg.source)
     if earlier_by_someone_else(attempt, reg.password):
         _finish(attempt, OperationState.TAKEN)
-        raise AlreadyRegistered()
+        raise SignupPending()  # the earlier one is finished by the worker, for its maker
     attempt.move(OperationState.SENT, attempts=attempt.attempts + 1)
     db.session.commit()
     token = None
@@ -211,18 +211,25 @@ def _recover(attempt: SignupAttempt, exc: BrokerUnavailable) -> Account:
 UNFINISHED = (OperationState.RECORDED.value, OperationState.SENT.value, OperationState.PENDING.value)
 
 
-def earlier_by_someone_else(attempt: SignupAttempt, password: str) -> bool:
-    """True while an earlier unfinished attempt for this email was made with another password:
-    whatever Account that attempt may have created is its maker's, so this one must not take it
-    (the web request's recovery and the worker accept an Account by its names alone)."""
+def recovery_window() -> timedelta:
+    """How long an unfinished attempt may still be finished, so how long it guards its email."""
+    return timedelta(hours=current_app.config["PENDING_MAX_AGE_HOURS"])
+
+
+def earlier_by_someone_else(attempt: SignupAttempt, password: str | None) -> bool:
+    """True while an earlier unfinished attempt for this email was made with another password
+    (or this one's password is unknown): whatever Account that attempt may have created is its
+    maker's, so this one must not take it (the web request's recovery and the worker accept an
+    Account by its names alone)."""
     earlier = db.session.scalars(
         db.select(SignupAttempt)
         .filter(SignupAttempt.email == attempt.email, SignupAttempt.id < attempt.id)
-        .filter(SignupAttempt.started_at >= utcnow() - RECOVERY_WINDOW)
+        .filter(SignupAttempt.started_at >= utcnow() - recovery_window())
         .filter(SignupAttempt.state.in_(UNFINISHED))
         .order_by(SignupAttempt.id.desc()).limit(MAX_PARKED_CHECKED)
     ).all()
-    return any(not passwords.verify(e.password_hash, password) for e in earlier)
+    return any(password is None or not passwords.verify(e.password_hash, password)
+               for e in earlier)
 
 
 def _earlier_attempt_account(attempt: SignupAttempt, password: str) -> Account | None:
@@ -231,7 +238,7 @@ def _earlier_attempt_account(attempt: SignupAttempt, password: str) -> Account |
     Only whoever typed that attempt's password may finish it here; anyone else who knows the
     email is told it is registered, and the worker finishes the attempt for its owner.
     """
-    since = utcnow() - RECOVERY_WINDOW
+    since = utcnow() - recovery_window()
     earlier = db.session.scalars(
         db.select(SignupAttempt)
         .filter(SignupAttempt.email == attempt.email, SignupAttempt.id != attempt.id)

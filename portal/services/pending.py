@@ -19,6 +19,7 @@ from . import accounts, audit, notifications, offers, onboarding
 log = logging.getLogger("portal.worker")
 WORKER = audit.Actor(ip=None, user_agent="portal-worker")
 LEASE = timedelta(minutes=2)
+STALE = timedelta(minutes=5)  # longer than any request spends on Broker-API calls
 
 
 def due(model, now=None, limit: int = 20) -> list:
@@ -45,6 +46,8 @@ def claim(row) -> bool:
 
 def run_once() -> int:
     """Process every due item once; return how many were tried."""
+    rescue(SignupAttempt)
+    rescue(TradingAccountRequest)
     tried = 0
     for attempt in due(SignupAttempt):
         if claim(attempt):
@@ -57,17 +60,34 @@ def run_once() -> int:
     return tried
 
 
+def rescue(model) -> int:
+    """Put back in the queue what a web request or a worker left "recorded" or "sent" when it
+    died mid-call (a restart, a timeout), as possibly sent; return how many."""
+    now = utcnow()
+    abandoned = db.or_(
+        db.and_(model.next_attempt_at.is_(None), model.started_at < now - STALE),  # a request's
+        model.next_attempt_at < now - STALE)  # a worker's, its lease long over
+    return _requeue(model, abandoned, now)
+
+
+def _requeue(model, which, due_at) -> int:
+    values = {"state": OperationState.PENDING.value, "next_attempt_at": due_at}
+    if model is TradingAccountRequest:
+        values["maybe_sent"] = True  # an approval offer's request is never sent twice
+    unfinished = model.state.in_([OperationState.RECORDED.value, OperationState.SENT.value])
+    result = db.session.execute(db.update(model).where(unfinished, which).values(**values))
+    db.session.commit()
+    return result.rowcount
+
+
 def _guard(work, row) -> None:
     try:
         work(row)
     except Exception:  # one bad row must not stop the worker; it is retried after its lease
         db.session.rollback()
         log.exception("pending %s %s failed unexpectedly", type(row).__name__, row.id)
-        model = type(row)  # a row left "sent" would never be due again
-        db.session.execute(
-            db.update(model).where(model.id == row.id, model.state == OperationState.SENT.value)
-            .values(state=OperationState.PENDING.value, next_attempt_at=utcnow() + LEASE))
-        db.session.commit()
+        model = type(row)
+        _requeue(model, model.id == row.id, utcnow() + LEASE)
 
 
 def _too_old(row) -> bool:
@@ -79,7 +99,7 @@ def complete_signup(attempt: SignupAttempt) -> None:
     if _too_old(attempt):
         return fail_signup(attempt, "too old")
     new = onboarding.new_account_of(attempt)
-    if new is not None and onboarding.earlier_by_someone_else(attempt, new.password):
+    if onboarding.earlier_by_someone_else(attempt, new.password if new else None):
         return _taken(attempt)
     attempt.move(OperationState.SENT, attempts=attempt.attempts + 1)
     db.session.commit()
@@ -101,7 +121,10 @@ def complete_signup(attempt: SignupAttempt) -> None:
         return None
     except Rejected as exc:
         return fail_signup(attempt, exc.detail or "rejected")
-    existing = db.session.scalar(db.select(PortalUser).filter_by(account_uuid=account.uuid))
+    existing = db.session.scalar(db.select(PortalUser).filter(db.or_(
+        PortalUser.account_uuid == account.uuid, PortalUser.email == attempt.email)))
+    if existing is not None and existing.account_uuid != account.uuid:
+        return _taken(attempt)  # the email's portal login belongs to another Account
     if existing is not None:  # a second submit, or a sign-up again, finished it already
         attempt.move(OperationState.DONE, account_uuid=account.uuid, user_id=existing.id,
                      secret=None, password_hash=None, next_attempt_at=None, error=None)
