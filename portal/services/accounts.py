@@ -39,6 +39,10 @@ class OpenRejected(OpenAccountError):
     """Broker-API refused to open the account; ``detail`` is its text."""
 
 
+class RequestFailed(OpenAccountError):
+    """This confirm form's request failed before; a new one may be confirmed."""
+
+
 class OpenPending(OpenAccountError):
     """The answer was lost; the request stays pending and will be completed later."""
 
@@ -198,12 +202,15 @@ def new_request_key(user: PortalUser) -> str:
 
 
 def key_is_theirs(user: PortalUser, key: str | None) -> bool:
+    """Signed for this trader, with the secret key or one kept while rotating it."""
     token, _, signature = (key or "").rpartition(".")
-    return bool(token) and hmac.compare_digest(signature, _key_signature(user, token))
+    secrets_in_use = [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
+    return bool(token) and any(hmac.compare_digest(signature, _key_signature(user, token, secret))
+                               for secret in secrets_in_use)
 
 
-def _key_signature(user: PortalUser, token: str) -> str:
-    secret = current_app.secret_key
+def _key_signature(user: PortalUser, token: str, secret: str | bytes | None = None) -> str:
+    secret = secret or current_app.secret_key
     secret = secret.encode() if isinstance(secret, str) else secret
     message = f"request-key:{user.id}:{token}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
@@ -221,6 +228,12 @@ def key_unused(key: str) -> bool:
     return db.session.scalar(db.select(TradingAccountRequest.id).filter_by(idempotency_key=key)) is None
 
 
+def key_failed(key: str) -> bool:
+    """The request sent with this key failed for good."""
+    return db.session.scalar(db.select(TradingAccountRequest.state).filter_by(
+        idempotency_key=key)) == OperationState.FAILED.value
+
+
 def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
                          actor: audit.Actor) -> TradingAccountRequest:
     """Open a trading account in a visible offer under the trader's own Account."""
@@ -229,7 +242,7 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
         if previous.user_id != user.id:
             raise UnknownOffer()
         if previous.state == OperationState.FAILED.value:  # the same form sent again
-            raise OpenRejected(previous.error or "")
+            raise RequestFailed()
         return previous
     offer = offers.find_visible(offer_uuid)
     if offer is None:
@@ -289,7 +302,7 @@ def recover(user: PortalUser, request: TradingAccountRequest, exc: Exception) ->
     sent = not isinstance(exc, RateLimited) and getattr(exc, "sent", True)
     try:
         login = new_login(user, request) if sent else None
-    except (BrokerUnavailable, RateLimited):
+    except BrokerError:  # the list cannot be read now: park, the worker looks again
         login = None
     if login:
         return login

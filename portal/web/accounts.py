@@ -50,8 +50,10 @@ def confirm():
     if request.method == "GET":
         return _confirm_page(request.args.get("offer"), request.args.get("key") or "")
     form = ConfirmOfferForm()
-    if not form.validate_on_submit() or not accounts.key_is_theirs(current_user, form.key.data):
+    if not form.validate_on_submit():
         return render_error(400)
+    if not accounts.key_is_theirs(current_user, form.key.data):  # e.g. a page from before a deploy
+        return _confirm_again(form.offer.data)
     offer = offers.find_visible(form.offer.data)
     try:
         opened = accounts.open_trading_account(current_user, form.offer.data, form.key.data, actor())
@@ -67,18 +69,27 @@ def confirm():
     except accounts.OpenRejected as exc:
         flash(_("The broker could not open this account: %(detail)s", detail=exc.args[0] or "-"), "error")
         return redirect(url_for("accounts.new", offer=form.offer.data))
+    except accounts.RequestFailed:
+        return _confirm_again(form.offer.data)
     except accounts.OpenPending:
         return render_template("accounts/pending.html"), 202
     except BrokerError:
         flash(_("We could not reach our trading services, so no account was opened. "
                 "Please try again in a few minutes."), "error")
-        form.key.data = accounts.new_request_key(current_user)  # that request failed for good
+        if accounts.key_failed(form.key.data):  # refused for good: a new try needs a new key
+            form.key.data = accounts.new_request_key(current_user)
         return render_template("accounts/confirm.html", offer=offer, form=form), 503
     if opened.login:
         flash(_("Your new trading account %(login)s is ready.", login=opened.login), "success")
         return redirect(url_for("accounts.index", login=opened.login))
     flash(_("Your request was sent. The account will appear here once our team approves it."), "info")
     return redirect(url_for("accounts.index"))
+
+
+def _confirm_again(offer_uuid: str):
+    """A confirm form that cannot be sent as it is: the confirm page again, with a new key."""
+    flash(_("That request did not go through. Please confirm it again."), "info")
+    return redirect(url_for("accounts.confirm", offer=offer_uuid))
 
 
 def _confirm_page(offer_ref: str | None, key: str):

@@ -102,3 +102,23 @@ def test_a_row_that_fails_unexpectedly_is_tried_again_later(app, trader, sb, mon
         pending.run_once()
         attempt = db.session.scalar(db.select(SignupAttempt))
         assert attempt.state == "pending" and attempt.next_attempt_at is not None
+
+
+def test_an_open_account_request_put_back_after_an_error_is_never_sent_twice(
+        app, trader, sb, client, monkeypatch):
+    trader.register(email="approval@example.com")
+    page = client.post("/accounts/new", data={"offer": seed.OFFER_APPROVAL},
+                       follow_redirects=True).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
+    sb.faults.add("rate_limit", endpoint="create_trading_account", retry_after=120, times=1)
+    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_APPROVAL, "key": key}).status_code == 202
+    age(app, TradingAccountRequest, 1)
+    def crash(user, request, login, actor):
+        raise RuntimeError("disk full")
+    with monkeypatch.context() as m, app.app_context():
+        m.setattr(pending.accounts, "finish", crash)
+        pending.run_once()  # sent, then the crash: it may have reached the broker
+    age(app, TradingAccountRequest, 1)
+    with app.app_context():
+        pending.run_once()
+    assert sb.call_count("create_trading_account") == 2  # the 429, then one real create

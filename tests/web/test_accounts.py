@@ -223,7 +223,7 @@ def test_a_confirm_page_whose_request_was_refused_offers_a_fresh_try_and_never_s
     client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
     again = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key},
                         follow_redirects=True).get_data(as_text=True)  # the same form, another tab
-    assert "The broker could not open this account" in again and "Your request was sent" not in again
+    assert "That request did not go through" in again and "Your request was sent" not in again
     back = client.get(location)  # Back to the refused confirm page: a new key, the same offer
     assert back.status_code == 302 and f"offer={seed.OFFER_LIVE_USD}&key=" in back.headers["Location"]
     assert key not in back.headers["Location"]
@@ -246,8 +246,10 @@ def test_a_made_up_confirm_key_is_replaced_by_one_of_the_traders_own(trader, cli
     trader.register(email="made-up@example.com")
     page = client.get(f"/accounts/confirm?offer={seed.OFFER_LIVE_USD}&key=abc")
     assert page.status_code == 302 and "key=abc" not in page.headers["Location"]
-    refused = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": "abc"})
-    assert refused.status_code == 400
+    refused = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": "abc"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "That request did not go through. Please confirm it again." in refused
+    assert "Open this account" in refused
 
 
 def test_a_request_the_broker_forbids_fails_and_the_page_offers_a_new_try(app, trader, client, sb):
@@ -263,3 +265,18 @@ def test_a_request_the_broker_forbids_fails_and_the_page_offers_a_new_try(app, t
         assert db.session.scalar(db.select(TradingAccountRequest.state)) == "failed"
     opened = client.post("/accounts/confirm", data={"offer": seed.OFFER_DEMO_USD, "key": fresh})
     assert "login=" in opened.headers["Location"]
+
+
+def test_a_lost_answer_then_a_refused_list_parks_the_request_and_opens_one_account(
+        trader, client, sb):
+    trader.register(email="lost-list@example.com")
+    location = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
+    key = location.rsplit("key=", 1)[1]
+    sb.faults.add("commit_then_fail", endpoint="create_trading_account", then="timeout", times=1)
+    # the list before the create answers; the ones after it, to find the new login, refuse
+    sb.faults.add("error", endpoint="trading_accounts", status=403, times=3, skip=1)
+    form = {"offer": seed.OFFER_LIVE_USD, "key": key}
+    assert client.post("/accounts/confirm", data=form).status_code == 202  # kept for the worker
+    sb.faults.clear()
+    client.post("/accounts/confirm", data=form)  # the same form again
+    assert sb.call_count("create_trading_account") == 1
