@@ -204,7 +204,8 @@ def new_request_key(user: PortalUser) -> str:
 def key_is_theirs(user: PortalUser, key: str | None) -> bool:
     """Signed for this trader, with the secret key or one kept while rotating it."""
     token, _, signature = (key or "").rpartition(".")
-    secrets_in_use = [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
+    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or ()
+    secrets_in_use = [current_app.secret_key, *fallbacks]
     return bool(token) and any(hmac.compare_digest(signature, _key_signature(user, token, secret))
                                for secret in secrets_in_use)
 
@@ -225,7 +226,8 @@ def request_sent_with(user: PortalUser, key: str) -> TradingAccountRequest | Non
 
 def key_unused(key: str) -> bool:
     """No request was ever sent with this key (by anyone, successfully or not)."""
-    return db.session.scalar(db.select(TradingAccountRequest.id).filter_by(idempotency_key=key)) is None
+    found = db.session.scalar(db.select(TradingAccountRequest.id).filter_by(idempotency_key=key))
+    return found is None
 
 
 def key_failed(key: str) -> bool:

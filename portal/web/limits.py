@@ -88,8 +88,8 @@ class Limits:
         for setting, key in LIMITS[endpoint]:
             if setting in only:
                 for item in parse_many(current_app.config[setting]):
-                    counted = self.strategy.get_window_stats(item, setting, key()).remaining < item.amount
-                    if counted:  # not when the window ended meanwhile: no credit for the next one
+                    stats = self.strategy.get_window_stats(item, setting, key())
+                    if stats.remaining < item.amount:  # not when the window ended meanwhile
                         self.strategy.hit(item, setting, key(), cost=-1)
 
     def wrap(self, endpoint: str, view):
