@@ -235,8 +235,8 @@ def earlier_by_someone_else(attempt: SignupAttempt, password: str | None) -> boo
 def _earlier_attempt_account(attempt: SignupAttempt, password: str) -> Account | None:
     """The broker's Account for this email if our parked attempt created it with ``password``.
 
-    Only whoever typed that attempt's password may finish it here; anyone else who knows the
-    email is told it is registered, and the worker finishes the attempt for its owner.
+    Only whoever typed that attempt's password gets here (``earlier_by_someone_else`` sent
+    anyone else away before Broker-API was called).
     """
     since = utcnow() - recovery_window()
     earlier = db.session.scalars(
