@@ -261,7 +261,7 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
     except IntegrityError:  # the same form submitted twice at once: the first one wins
         db.session.rollback()
         return db.session.scalar(db.select(TradingAccountRequest).filter_by(idempotency_key=key))
-    request.move(OperationState.SENT, attempts=1)
+    request.move(OperationState.SENT, attempts=1, maybe_sent=True)  # before it can arrive
     db.session.commit()
     try:
         created = broker.client.create_trading_account(user.account_uuid, offer.uuid)
@@ -270,7 +270,7 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
         db.session.commit()
         raise OpenRejected(exc.detail) from exc
     except (BrokerUnavailable, RateLimited) as exc:
-        login = recover(user, request, exc)
+        login = recover(user, request, exc, earlier_maybe_sent=False)
     except BrokerError as exc:  # 401, 403, 404: nothing was opened; a new key may try again
         request.move(OperationState.FAILED, error=str(exc)[:500])
         db.session.commit()
@@ -299,8 +299,16 @@ def new_login(user: PortalUser, request: TradingAccountRequest) -> str | None:
                  and t.login not in request.logins_before and t.login not in claimed), None)
 
 
-def recover(user: PortalUser, request: TradingAccountRequest, exc: Exception) -> str | None:
-    """After a lost answer or a busy broker: find our new login, or park the request."""
+def recover(user: PortalUser, request: TradingAccountRequest, exc: Exception,
+            earlier_maybe_sent: bool | None = None) -> str | None:
+    """After a lost answer or a busy broker: find our new login, or park the request.
+
+    ``maybe_sent`` was set before the create was sent. When the create itself failed in a way
+    that proves it never arrived (a refused connection, a 429), it is set back to whether an
+    earlier try may have arrived (``earlier_maybe_sent``; None: the failing call was no create).
+    An approval offer lists nothing until approved, so that flag alone keeps it from being
+    sent twice.
+    """
     sent = not isinstance(exc, RateLimited) and getattr(exc, "sent", True)
     try:
         login = new_login(user, request) if sent else None
@@ -308,8 +316,8 @@ def recover(user: PortalUser, request: TradingAccountRequest, exc: Exception) ->
         login = None
     if login:
         return login
-    # Whether any try so far may have reached the broker (an approval offer cannot be re-checked).
-    request.maybe_sent = sent if request.attempts <= 1 else (request.maybe_sent or sent)
+    if earlier_maybe_sent is not None and not sent:
+        request.maybe_sent = earlier_maybe_sent
     request.park(str(exc), current_app.config["WORKER_BACKOFF_SECONDS"])
     db.session.commit()
     raise OpenPending()

@@ -19,7 +19,6 @@ from . import accounts, audit, notifications, offers, onboarding
 log = logging.getLogger("portal.worker")
 WORKER = audit.Actor(ip=None, user_agent="portal-worker")
 LEASE = timedelta(minutes=2)
-STALE = timedelta(minutes=5)  # longer than any request spends on Broker-API calls
 
 
 def due(model, now=None, limit: int = 20) -> list:
@@ -60,22 +59,36 @@ def run_once() -> int:
     return tried
 
 
+def stale() -> timedelta:
+    """How long a row may stay "recorded" or "sent" before its request or worker counts as dead:
+    well over the longest a request or a worker's pass spends on Broker-API calls."""
+    deadline = timedelta(seconds=current_app.config["BROKER_DEADLINE"])
+    return max(timedelta(minutes=5), 10 * deadline, 2 * LEASE)
+
+
 def rescue(model) -> int:
     """Put back in the queue what a web request or a worker left "recorded" or "sent" when it
-    died mid-call (a restart, a timeout), as possibly sent; return how many."""
-    now = utcnow()
+    died mid-call (a restart, a timeout); return how many. Rows already past the age at which
+    pending work fails are closed as failed, without mail: a later attempt may have succeeded."""
+    now, max_age = utcnow(), timedelta(hours=current_app.config["PENDING_MAX_AGE_HOURS"])
     abandoned = db.or_(
-        db.and_(model.next_attempt_at.is_(None), model.started_at < now - STALE),  # a request's
-        model.next_attempt_at < now - STALE)  # a worker's, its lease long over
+        db.and_(model.next_attempt_at.is_(None), model.started_at < now - stale()),  # a request's
+        model.next_attempt_at < now - stale())  # a worker's, its lease long over
+    closed = {"state": OperationState.FAILED.value, "next_attempt_at": None, "error": "abandoned"}
+    if model is SignupAttempt:
+        closed.update(secret=None, password_hash=None)
+    db.session.execute(db.update(model).where(
+        _half_done(model), abandoned, model.started_at < now - max_age).values(**closed))
     return _requeue(model, abandoned, now)
 
 
+def _half_done(model):
+    return model.state.in_([OperationState.RECORDED.value, OperationState.SENT.value])
+
+
 def _requeue(model, which, due_at) -> int:
-    values = {"state": OperationState.PENDING.value, "next_attempt_at": due_at}
-    if model is TradingAccountRequest:
-        values["maybe_sent"] = True  # an approval offer's request is never sent twice
-    unfinished = model.state.in_([OperationState.RECORDED.value, OperationState.SENT.value])
-    result = db.session.execute(db.update(model).where(unfinished, which).values(**values))
+    result = db.session.execute(db.update(model).where(_half_done(model), which).values(
+        state=OperationState.PENDING.value, next_attempt_at=due_at))
     db.session.commit()
     return result.rowcount
 
@@ -162,6 +175,7 @@ def complete_open(request: TradingAccountRequest) -> None:
     offer = next((o for o in offers.all_offers() if o.uuid == request.offer_uuid), None)
     request.move(OperationState.SENT, attempts=request.attempts + 1)
     db.session.commit()
+    earlier, creating = request.maybe_sent, False
     try:
         login = accounts.new_login(user, request)
         if login is None and offer is not None and not offer.auto_creation and request.maybe_sent:
@@ -169,12 +183,14 @@ def complete_open(request: TradingAccountRequest) -> None:
             # cannot be checked; sending again could double the request at the broker.
             log.warning("open-account %s may have reached the broker; left awaiting approval", request.id)
         elif login is None:
+            request.maybe_sent, creating = True, True  # committed before it can arrive
+            db.session.commit()
             login = broker.client.create_trading_account(user.account_uuid, request.offer_uuid).login or None
     except Rejected as exc:
         return fail_open(request, exc.detail or "rejected")
     except (BrokerUnavailable, RateLimited) as exc:
         try:
-            login = accounts.recover(user, request, exc)
+            login = accounts.recover(user, request, exc, earlier if creating else None)
         except accounts.OpenPending:
             return None
     accounts.finish(user, request, login, WORKER)

@@ -5,6 +5,8 @@ import logging
 import re
 from datetime import timedelta
 
+import pytest
+
 from portal.extensions import db
 from portal.models import SignupAttempt, TradingAccountRequest
 from portal.services import pending
@@ -122,3 +124,40 @@ def test_an_open_account_request_put_back_after_an_error_is_never_sent_twice(
     with app.app_context():
         pending.run_once()
     assert sb.call_count("create_trading_account") == 2  # the 429, then one real create
+
+
+def test_an_approval_request_whose_list_failed_before_any_create_is_still_sent(
+        app, trader, sb, client):
+    trader.register(email="never-sent@example.com")
+    page = client.post("/accounts/new", data={"offer": seed.OFFER_APPROVAL},
+                       follow_redirects=True).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
+    sb.faults.add("rate_limit", endpoint="create_trading_account", retry_after=120, times=1)
+    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_APPROVAL, "key": key}).status_code == 202
+    for fault in ({"kind": "error", "status": 403}, {"kind": "timeout"}):  # the list fails, twice
+        sb.faults.add(fault.pop("kind"), endpoint="trading_accounts", times=1, **fault)
+        age(app, TradingAccountRequest, 1)
+        with app.app_context():
+            pending.run_once()
+    sb.faults.clear()
+    age(app, TradingAccountRequest, 1)
+    with app.app_context():
+        pending.run_once()
+    assert sb.call_count("create_trading_account") == 2  # the 429, then the request itself
+
+
+def test_work_abandoned_longer_ago_than_pending_work_lasts_is_closed_without_mail(
+        app, trader, sb, inbox, monkeypatch):
+    def dies(new):
+        raise RuntimeError("the process was stopped")
+    with monkeypatch.context() as m, pytest.raises(RuntimeError):
+        m.setattr(app.extensions["broker"], "create_account", dies)
+        trader.register(email="long-ago@example.com")
+    age(app, SignupAttempt, 25)
+    with app.app_context():
+        db.session.execute(db.update(SignupAttempt).values(next_attempt_at=None))
+        db.session.commit()
+        pending.run_once()
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert (attempt.state, attempt.secret, attempt.password_hash) == ("failed", None, None)
+    assert inbox.messages == []

@@ -327,7 +327,7 @@ def test_a_sign_up_whose_request_died_mid_call_is_finished_by_the_worker(app, tr
     assert retry.status_code == 202  # another password: it waits for the first attempt
     with app.app_context():
         for attempt in db.session.scalars(db.select(SignupAttempt)):
-            attempt.started_at -= pending.STALE + timedelta(seconds=1)
+            attempt.started_at -= pending.stale() + timedelta(seconds=1)
         db.session.commit()
         assert pending.run_once() == 1
     assert attempts(app) == ["done", "taken"]
