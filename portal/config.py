@@ -31,6 +31,9 @@ def from_env(env=None) -> dict:
     return {
         "PORTAL_ENV": env.get("PORTAL_ENV", "development"),
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        # Former keys, comma-separated, still accepted for what they signed while keys rotate.
+        "SECRET_KEY_FALLBACKS": [k.strip() for k in env.get("SECRET_KEY_FALLBACKS", "").split(",")
+                                 if k.strip()],
         "SQLALCHEMY_DATABASE_URI": env.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.db'}"
         ),

@@ -280,3 +280,13 @@ def test_a_lost_answer_then_a_refused_list_parks_the_request_and_opens_one_accou
     sb.faults.clear()
     client.post("/accounts/confirm", data=form)  # the same form again
     assert sb.call_count("create_trading_account") == 1
+
+
+def test_a_confirm_form_signed_before_a_key_rotation_still_opens_the_account(app, trader, client, sb):
+    trader.register(email="rotation@example.com")
+    location = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
+    key = location.rsplit("key=", 1)[1]
+    app.secret_key = "a-new-secret"
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret"]  # the old key, kept while rotating
+    opened = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
+    assert "login=" in opened.headers["Location"]
