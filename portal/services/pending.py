@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..brokerapi import BrokerUnavailable, EmailTaken, RateLimited, Rejected
+from ..brokerapi import BrokerError, BrokerUnavailable, EmailTaken, RateLimited, Rejected
 from ..extensions import broker, db
 from ..models import OperationState, PortalUser, SignupAttempt, TradingAccountRequest, utcnow
 from .. import metrics
@@ -77,8 +77,11 @@ def rescue(model) -> int:
     closed = {"state": OperationState.FAILED.value, "next_attempt_at": None, "error": "abandoned"}
     if model is SignupAttempt:
         closed.update(secret=None, password_hash=None)
-    db.session.execute(db.update(model).where(
-        _half_done(model), abandoned, model.started_at < now - max_age).values(**closed))
+    closed_now = db.session.execute(db.update(model).where(
+        _half_done(model), abandoned, model.started_at < now - max_age).values(**closed)).rowcount
+    if closed_now:
+        log.error("ALERT %d abandoned %s older than PENDING_MAX_AGE_HOURS closed as failed",
+                  closed_now, model.__tablename__)
     return _requeue(model, abandoned, now)
 
 
@@ -193,6 +196,11 @@ def complete_open(request: TradingAccountRequest) -> None:
             login = accounts.recover(user, request, exc, earlier if creating else None)
         except accounts.OpenPending:
             return None
+    except BrokerError as exc:  # 401, 403, 404
+        if not creating:
+            raise  # the list: put back in the queue, as any unexpected error
+        request.maybe_sent = earlier  # refused: it never reached the trading accounts
+        return fail_open(request, str(exc))
     accounts.finish(user, request, login, WORKER)
     log.info("pending open-account %s completed", request.id)
     return None

@@ -161,3 +161,19 @@ def test_work_abandoned_longer_ago_than_pending_work_lasts_is_closed_without_mai
         attempt = db.session.scalar(db.select(SignupAttempt))
         assert (attempt.state, attempt.secret, attempt.password_hash) == ("failed", None, None)
     assert inbox.messages == []
+
+
+def test_an_approval_request_the_broker_forbids_in_the_worker_fails_and_is_never_left_waiting(
+        app, trader, sb, client, inbox):
+    trader.register(email="forbidden-worker@example.com")
+    page = client.post("/accounts/new", data={"offer": seed.OFFER_APPROVAL},
+                       follow_redirects=True).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
+    sb.faults.add("rate_limit", endpoint="create_trading_account", retry_after=120, times=1)
+    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_APPROVAL, "key": key}).status_code == 202
+    sb.faults.add("error", endpoint="create_trading_account", status=403, times=1)
+    age(app, TradingAccountRequest, 1)
+    with app.app_context():
+        pending.run_once()
+        request = db.session.scalar(db.select(TradingAccountRequest))
+        assert (request.state, request.maybe_sent) == ("failed", False)
