@@ -108,6 +108,8 @@ def check_production(config: dict) -> None:
         return
     if config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set in production")
+    if DEFAULT_SECRET_KEY in (config.get("SECRET_KEY_FALLBACKS") or ()):
+        raise RuntimeError("SECRET_KEY_FALLBACKS must not hold the development key in production")
     if not config.get("PORTAL_URL"):
         # Links in mails must never be built from a request's Host header (reset-link poisoning).
         raise RuntimeError("PORTAL_URL must be set in production")

@@ -48,8 +48,10 @@ class _Signer(TimestampSigner):
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal.link.{purpose}",
-                                  signer=_Signer)
+    """Signs with SECRET_KEY; links signed with one of SECRET_KEY_FALLBACKS still open."""
+    config = current_app.config
+    keys = [*(config.get("SECRET_KEY_FALLBACKS") or ()), config["SECRET_KEY"]]  # newest last
+    return URLSafeTimedSerializer(keys, salt=f"portal.link.{purpose}", signer=_Signer)
 
 
 def make(purpose: str, payload: dict) -> str:
@@ -70,10 +72,18 @@ def load(purpose: str, token: str, max_age: int) -> dict:
     return data
 
 
-def fingerprint(value: str) -> str:
+def fingerprint(value: str, key: str | None = None) -> str:
     """A short keyed digest of a password hash, so a token can name it without showing it."""
-    key = current_app.config["SECRET_KEY"].encode()
+    key = (key or current_app.config["SECRET_KEY"]).encode()
     return hmac.new(key, (value or "").encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def fingerprint_matches(value: str, found) -> bool:
+    """``found`` is ``value``'s fingerprint under SECRET_KEY or one of SECRET_KEY_FALLBACKS."""
+    config = current_app.config
+    keys = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]
+    return isinstance(found, str) and any(
+        hmac.compare_digest(found, fingerprint(value, key)) for key in keys)
 
 
 def _digest(token: str) -> str:

@@ -58,7 +58,7 @@ def reset_user(token: str) -> PortalUser:
     user = db.session.get(PortalUser, user_id) if isinstance(user_id, int) else None
     if user is None:
         raise links.LinkInvalid()
-    if data.get("p") != links.fingerprint(user.password_hash) or links.is_used(token):
+    if not links.fingerprint_matches(user.password_hash, data.get("p")) or links.is_used(token):
         raise links.LinkUsed()
     return user
 

@@ -36,6 +36,17 @@ def _box() -> SecretBox:
     return SecretBox(key_of(current_app.config))
 
 
+def _boxes() -> list[SecretBox]:
+    """The current key's box, then, with no PENDING_SECRET_KEY, those of SECRET_KEY_FALLBACKS:
+    a password sealed before a key rotation can still be opened."""
+    config = current_app.config
+    boxes = [_box()]
+    if not config.get("PENDING_SECRET_KEY"):
+        boxes += [SecretBox(key_of({"SECRET_KEY": old}))
+                  for old in config.get("SECRET_KEY_FALLBACKS") or ()]
+    return boxes
+
+
 def seal(plain: str) -> str:
     return base64.urlsafe_b64encode(bytes(_box().encrypt(plain.encode()))).decode()
 
@@ -43,6 +54,12 @@ def seal(plain: str) -> str:
 def unseal(token: str) -> str | None:
     """The plain text, or None when the key changed or the token was tampered with."""
     try:
-        return _box().decrypt(base64.urlsafe_b64decode(token.encode())).decode()
-    except (CryptoError, binascii.Error, ValueError):
+        sealed = base64.urlsafe_b64decode(token.encode())
+    except (binascii.Error, ValueError):
         return None
+    for box in _boxes():
+        try:
+            return box.decrypt(sealed).decode()
+        except (CryptoError, ValueError):
+            continue
+    return None

@@ -57,3 +57,13 @@ def test_malformed_configured_key_stops_the_start(key):
     with pytest.raises(ValueError, match="PENDING_SECRET_KEY"):
         create_app({"PENDING_SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                     "REDIS_URL": None})
+
+
+def test_a_password_sealed_before_a_key_rotation_opens_with_the_old_key_kept(app):
+    with app.app_context():
+        sealed = vault.seal("Sunny-Day42")
+        old = app.config["SECRET_KEY"]
+        app.config["SECRET_KEY"] = "a-new-secret"
+        assert vault.unseal(sealed) is None
+        app.config["SECRET_KEY_FALLBACKS"] = [old]
+        assert vault.unseal(sealed) == "Sunny-Day42"

@@ -98,6 +98,16 @@ def test_forgot_password_form_explains_a_bad_email_and_keeps_it(client):
     assert "Enter a valid email address" in html and 'value="not-an-email"' in html
 
 
+def test_a_reset_link_mailed_before_a_key_rotation_still_works(app, registered, client, inbox):
+    path = reset_link(client, inbox)
+    registered.logout()
+    old = app.secret_key
+    app.config["SECRET_KEY"] = app.secret_key = "a-new-secret"
+    assert client.get(path).status_code == 400  # without the old key kept
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert set_new(client, path).status_code == 302 and logged_in(client)
+
+
 def test_reset_link_works_only_once(registered, client, inbox):
     path = reset_link(client, inbox)
     set_new(client, path)

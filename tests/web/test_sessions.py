@@ -124,11 +124,13 @@ def test_a_form_opened_in_another_tab_before_logging_in_still_works_after_it(sb,
     ({"PORTAL_ENV": "production"}, "SECRET_KEY"),
     ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault"}, "PORTAL_URL"),
     ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault",
+      "SECRET_KEY_FALLBACKS": "dev-only-change-me"}, "SECRET_KEY_FALLBACKS"),
+    ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault",
       "PORTAL_URL": "https://portal.example"}, "sandbox"),
 ])
 def test_production_refuses_default_secrets_and_the_sandbox(monkeypatch, env, reason):
     for key in ("SECRET_KEY", "BROKER_API_URL", "BROKER_API_TOKEN", "ALLOW_SANDBOX_IN_PRODUCTION",
-                "PORTAL_URL"):
+                "PORTAL_URL", "SECRET_KEY_FALLBACKS"):
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
