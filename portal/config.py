@@ -102,6 +102,11 @@ def from_env(env=None) -> dict:
     }
 
 
+def secret_keys(config) -> list[str]:
+    """SECRET_KEY, then the former keys still accepted while keys rotate (newest first)."""
+    return [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]
+
+
 def check_production(config: dict) -> None:
     """Refuse to start in production with a default secret, no PORTAL_URL or the sandbox broker."""
     if config.get("PORTAL_ENV") != "production":

@@ -1,8 +1,6 @@
 """A trader's trading accounts: list them (all pages, only their own) and open new ones."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -15,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..brokerapi import BrokerError, BrokerUnavailable, Offer, RateLimited, Rejected, TradingAccount
 from ..extensions import broker, cache, db
 from ..models import OperationState, PortalUser, TradingAccountRequest
-from . import audit, offers
+from . import audit, links, offers
 
 
 class OpenAccountError(Exception):
@@ -198,23 +196,17 @@ def new_request_key(user: PortalUser) -> str:
     """A one-use key the confirm form carries, so a double submit opens one account. It is
     signed for this trader: another trader, or a key made up, never passes for theirs."""
     token = secrets.token_urlsafe(18)
-    return f"{token}.{_key_signature(user, token)}"
+    return f"{token}.{links.fingerprint(_signed_part(user, token))}"
 
 
 def key_is_theirs(user: PortalUser, key: str | None) -> bool:
     """Signed for this trader, with the secret key or one kept while rotating it."""
     token, _, signature = (key or "").rpartition(".")
-    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or ()
-    secrets_in_use = [current_app.secret_key, *fallbacks]
-    return bool(token) and any(hmac.compare_digest(signature, _key_signature(user, token, secret))
-                               for secret in secrets_in_use)
+    return bool(token) and links.fingerprint_matches(_signed_part(user, token), signature)
 
 
-def _key_signature(user: PortalUser, token: str, secret: str | bytes | None = None) -> str:
-    secret = secret or current_app.secret_key
-    secret = secret.encode() if isinstance(secret, str) else secret
-    message = f"request-key:{user.id}:{token}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
+def _signed_part(user: PortalUser, token: str) -> str:
+    return f"request-key:{user.id}:{token}"
 
 
 def request_sent_with(user: PortalUser, key: str) -> TradingAccountRequest | None:

@@ -12,6 +12,7 @@ from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTime
 from sqlalchemy.exc import IntegrityError
 
 from ..brokerapi import BrokerError
+from ..config import secret_keys
 from ..extensions import broker, db
 from ..models import UsedLink, utcnow
 
@@ -49,8 +50,7 @@ class _Signer(TimestampSigner):
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     """Signs with SECRET_KEY; links signed with one of SECRET_KEY_FALLBACKS still open."""
-    config = current_app.config
-    keys = [*(config.get("SECRET_KEY_FALLBACKS") or ()), config["SECRET_KEY"]]  # newest last
+    keys = secret_keys(current_app.config)[::-1]  # itsdangerous signs with the last one
     return URLSafeTimedSerializer(keys, salt=f"portal.link.{purpose}", signer=_Signer)
 
 
@@ -80,10 +80,9 @@ def fingerprint(value: str, key: str | None = None) -> str:
 
 def fingerprint_matches(value: str, found) -> bool:
     """``found`` is ``value``'s fingerprint under SECRET_KEY or one of SECRET_KEY_FALLBACKS."""
-    config = current_app.config
-    keys = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]
     return isinstance(found, str) and any(
-        hmac.compare_digest(found, fingerprint(value, key)) for key in keys)
+        hmac.compare_digest(found, fingerprint(value, key))
+        for key in secret_keys(current_app.config))
 
 
 def _digest(token: str) -> str:

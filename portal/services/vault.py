@@ -13,6 +13,8 @@ from flask import current_app
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
 
+from ..config import secret_keys
+
 
 def key_of(config) -> bytes:
     """The 32-byte key: ``PENDING_SECRET_KEY`` (URL-safe base64), else derived from SECRET_KEY.
@@ -40,11 +42,9 @@ def _boxes() -> list[SecretBox]:
     """The current key's box, then, with no PENDING_SECRET_KEY, those of SECRET_KEY_FALLBACKS:
     a password sealed before a key rotation can still be opened."""
     config = current_app.config
-    boxes = [_box()]
-    if not config.get("PENDING_SECRET_KEY"):
-        boxes += [SecretBox(key_of({"SECRET_KEY": old}))
-                  for old in config.get("SECRET_KEY_FALLBACKS") or ()]
-    return boxes
+    if config.get("PENDING_SECRET_KEY"):
+        return [_box()]
+    return [SecretBox(key_of({"SECRET_KEY": key})) for key in secret_keys(config)]
 
 
 def seal(plain: str) -> str:

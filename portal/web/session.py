@@ -17,6 +17,7 @@ from flask_login.config import COOKIE_NAME
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..cache import BoundedMap
+from ..config import secret_keys
 from ..extensions import login_manager
 from ..models import PortalUser
 from ..services import logins
@@ -112,7 +113,7 @@ class PortalSessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
             return None
-        keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
+        keys = tuple(secret_keys(app.config))
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
