@@ -51,7 +51,7 @@ def _row(ref: str):
 def retry(ref: str) -> None:
     """Make a pending or failed item due now (a failed sign-up needs its password: not possible)."""
     row = _row(ref)
-    if isinstance(row, SignupAttempt) and row.state == OperationState.FAILED.value and not row.secret:
+    if isinstance(row, SignupAttempt) and row.failed and not row.secret:
         raise click.ClickException("this sign-up's password is gone; the trader must register again")
     row.move(OperationState.PENDING, next_attempt_at=utcnow())
     db.session.commit()

@@ -103,6 +103,10 @@ class _Operation:
     started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
+    @property
+    def failed(self) -> bool:
+        return self.state == OperationState.FAILED.value
+
     def move(self, state: OperationState, **changes) -> None:
         self.state = state.value
         for key, value in changes.items():

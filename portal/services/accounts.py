@@ -209,33 +209,19 @@ def _signed_part(user: PortalUser, token: str) -> str:
     return f"request-key:{user.id}:{token}"
 
 
-def request_sent_with(user: PortalUser, key: str) -> TradingAccountRequest | None:
-    """The trader's own request sent with a confirm form's key, opened or on its way."""
-    return db.session.scalar(db.select(TradingAccountRequest).filter(
-        TradingAccountRequest.idempotency_key == key, TradingAccountRequest.user_id == user.id,
-        TradingAccountRequest.state != OperationState.FAILED.value))
-
-
-def key_unused(key: str) -> bool:
-    """No request was ever sent with this key (by anyone, successfully or not)."""
-    found = db.session.scalar(db.select(TradingAccountRequest.id).filter_by(idempotency_key=key))
-    return found is None
-
-
-def key_failed(key: str) -> bool:
-    """The request sent with this key failed for good."""
-    return db.session.scalar(db.select(TradingAccountRequest.state).filter_by(
-        idempotency_key=key)) == OperationState.FAILED.value
+def request_for_key(key: str) -> TradingAccountRequest | None:
+    """The request sent with a confirm form's key, whoever sent it and however it ended."""
+    return db.session.scalar(db.select(TradingAccountRequest).filter_by(idempotency_key=key))
 
 
 def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
                          actor: audit.Actor) -> TradingAccountRequest:
     """Open a trading account in a visible offer under the trader's own Account."""
-    previous = db.session.scalar(db.select(TradingAccountRequest).filter_by(idempotency_key=key))
+    previous = request_for_key(key)
     if previous is not None:
         if previous.user_id != user.id:
             raise UnknownOffer()
-        if previous.state == OperationState.FAILED.value:  # the same form sent again
+        if previous.failed:  # the same form sent again
             raise RequestFailed()
         return previous
     offer = offers.find_visible(offer_uuid)
@@ -252,7 +238,7 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
         db.session.commit()
     except IntegrityError:  # the same form submitted twice at once: the first one wins
         db.session.rollback()
-        return db.session.scalar(db.select(TradingAccountRequest).filter_by(idempotency_key=key))
+        return request_for_key(key)
     request.move(OperationState.SENT, attempts=1, maybe_sent=True)  # before it can arrive
     db.session.commit()
     try:

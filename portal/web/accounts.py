@@ -76,7 +76,8 @@ def confirm():
     except BrokerError:
         flash(_("We could not reach our trading services, so no account was opened. "
                 "Please try again in a few minutes."), "error")
-        if accounts.key_failed(form.key.data):  # refused for good: a new try needs a new key
+        sent = accounts.request_for_key(form.key.data)
+        if sent is not None and sent.failed:  # refused for good: a new try needs a new key
             form.key.data = accounts.new_request_key(current_user)
         return render_template("accounts/confirm.html", offer=offer, form=form), 503
     if opened.login:
@@ -100,12 +101,12 @@ def _confirm_page(offer_ref: str | None, key: str):
         flash(_("That offer is not available. Please choose one of the offers below."), "error")
         return redirect(url_for("accounts.new"))
     key = key if accounts.key_is_theirs(current_user, key) else ""
-    sent = accounts.request_sent_with(current_user, key) if key else None
-    if sent is not None:
+    sent = accounts.request_for_key(key) if key else None
+    if sent is not None and sent.user_id == current_user.id and not sent.failed:
         flash(_("You have already asked for this account."), "info")
         return redirect(url_for("accounts.index", login=sent.login) if sent.login
                         else url_for("accounts.index"))
-    if not key or not accounts.key_unused(key):  # none, not theirs, or refused before
+    if not key or sent is not None:  # none, not theirs, or refused before
         return redirect(url_for("accounts.confirm", offer=offer.uuid,
                                 key=accounts.new_request_key(current_user)))
     form = ConfirmOfferForm(offer=offer.uuid, key=key)
