@@ -216,16 +216,20 @@ def recovery_window() -> timedelta:
     return timedelta(hours=current_app.config["PENDING_MAX_AGE_HOURS"])
 
 
+def _recent_for_email(attempt: SignupAttempt, states):
+    """Attempts for the same email, in ``states``, started within the recovery window."""
+    return (db.select(SignupAttempt)
+            .filter(SignupAttempt.email == attempt.email, SignupAttempt.state.in_(states))
+            .filter(SignupAttempt.started_at >= utcnow() - recovery_window()))
+
+
 def earlier_by_someone_else(attempt: SignupAttempt, password: str | None) -> bool:
     """True while an earlier unfinished attempt for this email was made with another password
     (or this one's password is unknown): whatever Account that attempt may have created is its
     maker's, so this one must not take it (the web request's recovery and the worker accept an
     Account by its names alone)."""
     earlier = db.session.scalars(
-        db.select(SignupAttempt)
-        .filter(SignupAttempt.email == attempt.email, SignupAttempt.id < attempt.id)
-        .filter(SignupAttempt.started_at >= utcnow() - recovery_window())
-        .filter(SignupAttempt.state.in_(UNFINISHED))
+        _recent_for_email(attempt, UNFINISHED).filter(SignupAttempt.id < attempt.id)
         .order_by(SignupAttempt.id.desc()).limit(MAX_PARKED_CHECKED)
     ).all()
     return any(password is None or not passwords.verify(e.password_hash, password)
@@ -238,13 +242,9 @@ def _earlier_attempt_account(attempt: SignupAttempt, password: str) -> Account |
     Only whoever typed that attempt's password gets here (``earlier_by_someone_else`` sent
     anyone else away before Broker-API was called).
     """
-    since = utcnow() - recovery_window()
     earlier = db.session.scalars(
-        db.select(SignupAttempt)
-        .filter(SignupAttempt.email == attempt.email, SignupAttempt.id != attempt.id)
-        .filter(SignupAttempt.started_at >= since)
-        .filter(SignupAttempt.state == OperationState.PENDING.value)
-        .order_by(SignupAttempt.started_at.desc())
+        _recent_for_email(attempt, [OperationState.PENDING.value])
+        .filter(SignupAttempt.id != attempt.id).order_by(SignupAttempt.started_at.desc())
     ).all()
     same_password = [e for e in earlier[:MAX_PARKED_CHECKED]
                      if passwords.verify(e.password_hash, password)]

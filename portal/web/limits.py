@@ -67,30 +67,19 @@ class Limits:
     def wait(self, endpoint: str, only: tuple[str, ...] = (), count: bool = True) -> int:
         """Seconds before this request may go ahead under the endpoint's limits (those named in
         ``only``, else all); 0 when it may. ``count`` counts it, else the limits are only read."""
-        if not current_app.config["RATELIMIT_ENABLED"]:
-            return 0
         waits = [0]
-        for setting, key in LIMITS[endpoint]:  # every limit counts, as a breach is no free pass
-            if only and setting not in only:
-                continue
-            keys = (setting, key())  # views under one setting share its counter
-            for item in parse_many(current_app.config[setting]):
-                look = self.strategy.hit if count else self.strategy.test
-                if not look(item, *keys):
-                    reset = self.strategy.get_window_stats(item, *keys).reset_time
-                    waits.append(max(1, math.ceil(reset - time.time())))
+        look = self.strategy.hit if count else self.strategy.test
+        for item, keys in _items(endpoint, only):  # each counts, as a breach is no free pass
+            if not look(item, *keys):
+                reset = self.strategy.get_window_stats(item, *keys).reset_time
+                waits.append(max(1, math.ceil(reset - time.time())))
         return max(waits)
 
     def refund(self, endpoint: str, only: tuple[str, ...]) -> None:
         """Give back the attempt this request was counted for under the named limits."""
-        if not current_app.config["RATELIMIT_ENABLED"]:
-            return
-        for setting, key in LIMITS[endpoint]:
-            if setting in only:
-                for item in parse_many(current_app.config[setting]):
-                    stats = self.strategy.get_window_stats(item, setting, key())
-                    if stats.remaining < item.amount:  # not when the window ended meanwhile
-                        self.strategy.hit(item, setting, key(), cost=-1)
+        for item, keys in _items(endpoint, only):
+            if self.strategy.get_window_stats(item, *keys).remaining < item.amount:
+                self.strategy.hit(item, *keys, cost=-1)  # not when the window ended meanwhile
 
     def wrap(self, endpoint: str, view):
         @wraps(view)
@@ -101,6 +90,18 @@ class Limits:
                     raise TooManyRequests(retry_after=seconds)
             return view(*args, **kwargs)
         return limited
+
+
+def _items(endpoint: str, only: tuple[str, ...]):
+    """Each limit of ``endpoint`` (those named in ``only``, else all) with its counter's keys;
+    none while limits are off."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    for setting, key in LIMITS[endpoint]:
+        if not only or setting in only:
+            keys = (setting, key())  # views under one setting share its counter
+            for item in parse_many(current_app.config[setting]):
+                yield item, keys
 
 
 def wait(*only: str, count: bool = True) -> int:
