@@ -28,6 +28,19 @@ def age(app, model, hours):
         db.session.commit()
 
 
+def park_an_open_request(trader, sb, client, email, offer=seed.OFFER_APPROVAL,
+                         fault=("rate_limit", {"retry_after": 120})):
+    """A new trader whose request to open an account in ``offer`` met ``fault`` once and now
+    waits for the worker; returns the confirm form's key."""
+    trader.register(email=email)
+    page = client.post("/accounts/new", data={"offer": offer},
+                       follow_redirects=True).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
+    sb.faults.add(fault[0], endpoint="create_trading_account", times=1, **fault[1])
+    assert client.post("/accounts/confirm", data={"offer": offer, "key": key}).status_code == 202
+    return key
+
+
 def test_parked_signup_is_finished_by_the_worker_with_a_welcome_mail(app, trader, sb, inbox):
     park_a_signup(trader, sb, "parked@example.com")
     age(app, SignupAttempt, 1)
@@ -53,12 +66,8 @@ def test_a_signup_older_than_the_limit_fails_deletes_the_password_mails_and_aler
 
 
 def test_an_open_account_request_older_than_the_limit_fails_and_mails(app, trader, sb, inbox, client):
-    trader.register(email="opener@example.com")
-    page = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD},
-                       follow_redirects=True).get_data(as_text=True)
-    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
-    sb.faults.add("timeout", endpoint="create_trading_account", times=1)
-    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key}).status_code == 202
+    key = park_an_open_request(trader, sb, client, "opener@example.com", seed.OFFER_LIVE_USD,
+                               ("timeout", {}))
     age(app, TradingAccountRequest, 25)
     with app.app_context():
         pending.run_once()
@@ -108,12 +117,7 @@ def test_a_row_that_fails_unexpectedly_is_tried_again_later(app, trader, sb, mon
 
 def test_an_open_account_request_put_back_after_an_error_is_never_sent_twice(
         app, trader, sb, client, monkeypatch):
-    trader.register(email="approval@example.com")
-    page = client.post("/accounts/new", data={"offer": seed.OFFER_APPROVAL},
-                       follow_redirects=True).get_data(as_text=True)
-    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
-    sb.faults.add("rate_limit", endpoint="create_trading_account", retry_after=120, times=1)
-    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_APPROVAL, "key": key}).status_code == 202
+    park_an_open_request(trader, sb, client, "approval@example.com")
     age(app, TradingAccountRequest, 1)
     def crash(user, request, login, actor):
         raise RuntimeError("disk full")
@@ -128,12 +132,7 @@ def test_an_open_account_request_put_back_after_an_error_is_never_sent_twice(
 
 def test_an_approval_request_whose_list_failed_before_any_create_is_still_sent(
         app, trader, sb, client):
-    trader.register(email="never-sent@example.com")
-    page = client.post("/accounts/new", data={"offer": seed.OFFER_APPROVAL},
-                       follow_redirects=True).get_data(as_text=True)
-    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
-    sb.faults.add("rate_limit", endpoint="create_trading_account", retry_after=120, times=1)
-    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_APPROVAL, "key": key}).status_code == 202
+    park_an_open_request(trader, sb, client, "never-sent@example.com")
     for fault in ({"kind": "error", "status": 403}, {"kind": "timeout"}):  # the list fails, twice
         sb.faults.add(fault.pop("kind"), endpoint="trading_accounts", times=1, **fault)
         age(app, TradingAccountRequest, 1)
@@ -165,12 +164,7 @@ def test_work_abandoned_longer_ago_than_pending_work_lasts_is_closed_without_mai
 
 def test_an_approval_request_the_broker_forbids_in_the_worker_fails_and_is_never_left_waiting(
         app, trader, sb, client, inbox):
-    trader.register(email="forbidden-worker@example.com")
-    page = client.post("/accounts/new", data={"offer": seed.OFFER_APPROVAL},
-                       follow_redirects=True).get_data(as_text=True)
-    key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
-    sb.faults.add("rate_limit", endpoint="create_trading_account", retry_after=120, times=1)
-    assert client.post("/accounts/confirm", data={"offer": seed.OFFER_APPROVAL, "key": key}).status_code == 202
+    park_an_open_request(trader, sb, client, "forbidden-worker@example.com")
     sb.faults.add("error", endpoint="create_trading_account", status=403, times=1)
     age(app, TradingAccountRequest, 1)
     with app.app_context():

@@ -53,6 +53,12 @@ def open_account(client, offer):
     return page, key.group(1)
 
 
+def confirm_address(client, offer):
+    """Choose ``offer``: the confirm page's address and the key it carries."""
+    location = client.post("/accounts/new", data={"offer": offer}).headers["Location"]
+    return location, location.rsplit("key=", 1)[1]
+
+
 def confirm(client, offer, key):
     return client.post("/accounts/confirm", data={"offer": offer, "key": key}, follow_redirects=True)
 
@@ -217,8 +223,7 @@ def test_choosing_an_offer_leads_to_a_confirm_page_of_its_own_that_back_and_relo
 def test_a_confirm_page_whose_request_was_refused_offers_a_fresh_try_and_never_says_sent(
         app, trader, client, sb):
     trader.register(email="refused-open@example.com")
-    location = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
-    key = location.rsplit("key=", 1)[1]
+    location, key = confirm_address(client, seed.OFFER_LIVE_USD)
     sb.faults.add("error", endpoint="create_trading_account", status=422, times=1)
     client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
     again = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key},
@@ -234,9 +239,8 @@ def test_another_traders_confirm_address_gets_a_key_of_ones_own(app, sb):
     ann, bob = Trader(app.test_client(), sb), Trader(app.test_client(), sb)
     ann.register(email="ann-key@example.com")
     bob.register(email="bob-key@example.com")
-    location = ann.client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
-    ann.client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD,
-                                               "key": location.rsplit("key=", 1)[1]})
+    location, key = confirm_address(ann.client, seed.OFFER_LIVE_USD)
+    ann.client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
     shared = bob.client.get(location)
     assert shared.status_code == 302 and shared.headers["Location"] != location
     assert "Open this account" in bob.client.get(shared.headers["Location"]).get_data(as_text=True)
@@ -254,8 +258,7 @@ def test_a_made_up_confirm_key_is_replaced_by_one_of_the_traders_own(trader, cli
 
 def test_a_request_the_broker_forbids_fails_and_the_page_offers_a_new_try(app, trader, client, sb):
     trader.register(email="forbidden@example.com")
-    location = client.post("/accounts/new", data={"offer": seed.OFFER_DEMO_USD}).headers["Location"]
-    key = location.rsplit("key=", 1)[1]
+    location, key = confirm_address(client, seed.OFFER_DEMO_USD)
     sb.faults.add("error", endpoint="create_trading_account", status=403, times=1)
     page = client.post("/accounts/confirm", data={"offer": seed.OFFER_DEMO_USD, "key": key})
     assert page.status_code == 503
@@ -270,8 +273,7 @@ def test_a_request_the_broker_forbids_fails_and_the_page_offers_a_new_try(app, t
 def test_a_lost_answer_then_a_refused_list_parks_the_request_and_opens_one_account(
         trader, client, sb):
     trader.register(email="lost-list@example.com")
-    location = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
-    key = location.rsplit("key=", 1)[1]
+    location, key = confirm_address(client, seed.OFFER_LIVE_USD)
     sb.faults.add("commit_then_fail", endpoint="create_trading_account", then="timeout", times=1)
     # the list before the create answers; the ones after it, to find the new login, refuse
     sb.faults.add("error", endpoint="trading_accounts", status=403, times=3, skip=1)
@@ -284,8 +286,7 @@ def test_a_lost_answer_then_a_refused_list_parks_the_request_and_opens_one_accou
 
 def test_a_confirm_form_signed_before_a_key_rotation_still_opens_the_account(app, trader, client, sb):
     trader.register(email="rotation@example.com")
-    location = client.post("/accounts/new", data={"offer": seed.OFFER_LIVE_USD}).headers["Location"]
-    key = location.rsplit("key=", 1)[1]
+    location, key = confirm_address(client, seed.OFFER_LIVE_USD)
     app.secret_key = "a-new-secret"
     app.config["SECRET_KEY_FALLBACKS"] = ["test-secret"]  # the old key, kept while rotating
     opened = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
