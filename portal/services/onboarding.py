@@ -212,7 +212,8 @@ UNFINISHED = (OperationState.RECORDED.value, OperationState.SENT.value, Operatio
 
 
 def recovery_window() -> timedelta:
-    """How long an unfinished attempt may still be finished, so how long it guards its email."""
+    """How long pending work may still be finished (PENDING_MAX_AGE_HOURS), so how long an
+    unfinished sign-up guards its email."""
     return timedelta(hours=current_app.config["PENDING_MAX_AGE_HOURS"])
 
 

@@ -70,15 +70,17 @@ def rescue(model) -> int:
     """Put back in the queue what a web request or a worker left "recorded" or "sent" when it
     died mid-call (a restart, a timeout); return how many. Rows already past the age at which
     pending work fails are closed as failed, without mail: a later attempt may have succeeded."""
-    now, max_age = utcnow(), timedelta(hours=current_app.config["PENDING_MAX_AGE_HOURS"])
+    now = utcnow()
+    dead_since = now - stale()
     abandoned = db.or_(
-        db.and_(model.next_attempt_at.is_(None), model.started_at < now - stale()),  # a request's
-        model.next_attempt_at < now - stale())  # a worker's, its lease long over
+        db.and_(model.next_attempt_at.is_(None), model.started_at < dead_since),  # a request's
+        model.next_attempt_at < dead_since)  # a worker's, its lease long over
     closed = {"state": OperationState.FAILED.value, "next_attempt_at": None, "error": "abandoned"}
     if model is SignupAttempt:
         closed.update(secret=None, password_hash=None)
     closed_now = db.session.execute(db.update(model).where(
-        _half_done(model), abandoned, model.started_at < now - max_age).values(**closed)).rowcount
+        _half_done(model), abandoned, model.started_at < now - onboarding.recovery_window(),
+    ).values(**closed)).rowcount
     if closed_now:
         log.error("ALERT %d abandoned %s older than PENDING_MAX_AGE_HOURS closed as failed",
                   closed_now, model.__tablename__)
@@ -107,7 +109,7 @@ def _guard(work, row) -> None:
 
 
 def _too_old(row) -> bool:
-    return utcnow() - row.started_at > timedelta(hours=current_app.config["PENDING_MAX_AGE_HOURS"])
+    return utcnow() - row.started_at > onboarding.recovery_window()
 
 
 def complete_signup(attempt: SignupAttempt) -> None:
