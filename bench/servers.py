@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from e2e.servers import (BIN, StartError, answers, base_env, free_port, launch,
-                         scratch_backend, stop, upgrade_database, wait_for)
+                         process_env, scratch_backend, stop, upgrade_database, wait_for)
 
 TOKEN = "sandbox-token"
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -23,10 +23,9 @@ class Servers:
         self.threads = threads
         self.procs: dict[str, subprocess.Popen] = {}
         self.sandbox_url = ""
-        self.env = base_env()
-        # The same allocator settings `make serve` uses, for the portal and the ceiling alike.
-        self.env.setdefault("MALLOC_ARENA_MAX", "2")
-        self.env.setdefault("MALLOC_MMAP_THRESHOLD_", "131072")
+        # The same Python and allocator settings `make serve` uses, for the portal and the
+        # ceiling alike.
+        self.env = {**base_env(), **process_env()}
 
     def __enter__(self) -> "Servers":
         return self

@@ -90,6 +90,12 @@ def base_env() -> dict:
     return {k: v for k, v in os.environ.items() if k in PASSTHROUGH}
 
 
+def process_env() -> dict:
+    """The Python and allocator settings `make serve` gives every process (bin/process.env)."""
+    lines = (ROOT / "bin" / "process.env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
 @contextmanager
 def scratch_backend(prefix: str, redis_url: str) -> Iterator[tuple[str, object]]:
     """A new PostgreSQL database and an emptied Redis DB (both on 127.0.0.1).
@@ -172,7 +178,7 @@ def local_servers(instance: Path, logs: Path) -> Iterator[tuple[Servers, subproc
     logs.mkdir(parents=True, exist_ok=True)
     sandbox_url = f"http://127.0.0.1:{free_port()}"
     portal_url = f"http://127.0.0.1:{free_port()}"
-    env = {**base_env(), **E2E_SETTINGS,
+    env = {**base_env(), **process_env(), **E2E_SETTINGS,
            "DATABASE_URL": f"sqlite:///{instance / 'portal.db'}",
            "PORTAL_INSTANCE_PATH": str(instance),
            "PORTAL_URL": portal_url,  # links in mails the worker sends point here too

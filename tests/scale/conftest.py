@@ -7,7 +7,7 @@ import subprocess
 import httpx
 import pytest
 
-from e2e.servers import base_env, launch, scratch_backend
+from e2e.servers import base_env, launch, process_env, scratch_backend
 from tests.scale.cluster import (BIN, LOGIN_LIMIT, REDIS_DB_URL, SANDBOX_TOKEN, Cluster, free_port,
                                  stop, tail, upgrade_database, wait_for)
 from tests.support import answers
@@ -30,7 +30,7 @@ def cluster(tmp_path_factory):
             procs.append(proc)
             wait_for(proc, f"{sandbox_url}/service-info", tmp / "sandbox.log",
                      {"Authorization": SANDBOX_TOKEN})
-            env = {**base, "DATABASE_URL": database_url, "REDIS_URL": REDIS_DB_URL,
+            env = {**base, **process_env(), "DATABASE_URL": database_url, "REDIS_URL": REDIS_DB_URL,
                    "BROKER_API_URL": sandbox_url, "BROKER_API_TOKEN": SANDBOX_TOKEN,
                    "SECRET_KEY": "scale-secret", "PLATFORM_URL": f"{sandbox_url}/platform",
                    "DEPOSIT_URL": f"{sandbox_url}/deposit", "PORTAL_INSTANCE_PATH": str(tmp),
