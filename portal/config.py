@@ -52,7 +52,6 @@ def from_env(env=None) -> dict:
         "MAX_TRADING_ACCOUNTS": _int(env, "MAX_TRADING_ACCOUNTS", 20),
         "MAX_ACCOUNTS_PER_OFFER": _int(env, "MAX_ACCOUNTS_PER_OFFER", 5),
         "RATELIMIT_ENABLED": _bool(env, "RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP", "30/minute;200/hour"),
         "LOGIN_LIMIT_PER_EMAIL": env.get("LOGIN_LIMIT_PER_EMAIL", "10/15 minutes"),
         "REGISTER_LIMIT_PER_IP": env.get("REGISTER_LIMIT_PER_IP", "20/hour"),

@@ -11,18 +11,16 @@ sent at the same moment cannot all slip through.
 from __future__ import annotations
 
 import math
-import time
+import re
 from datetime import timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Flask, current_app, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from limits import parse_many
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
+from ..cache import make_counters
 from .formatting import duration
 
 
@@ -55,31 +53,33 @@ FORM_VIEWS = {"auth.login", "auth.register", "passwords.forgot", "passwords.clai
 class Limits:
     """Counts posts in fixed windows, per limit and key.
 
-    Storage is Redis when REDIS_URL is set (``RATELIMIT_STORAGE_URI``), so the counts hold
-    across every portal process; else process memory. Only the listed views pay for a check:
-    no hook runs on other requests.
+    The counters are in Redis when REDIS_URL is set, so the counts hold across every portal
+    process; else in process memory. Only the listed views pay for a check: no hook runs on
+    other requests.
     """
 
-    def __init__(self, storage_uri: str):
-        self.storage = storage_from_string(storage_uri)
-        self.strategy = FixedWindowRateLimiter(self.storage)
+    def __init__(self, redis_url: str | None):
+        self.counters = make_counters(redis_url)
 
     def wait(self, endpoint: str, only: tuple[str, ...] = (), count: bool = True) -> int:
         """Seconds before this request may go ahead under the endpoint's limits (those named in
         ``only``, else all); 0 when it may. ``count`` counts it, else the limits are only read."""
         waits = [0]
-        look = self.strategy.hit if count else self.strategy.test
-        for item, keys in _items(endpoint, only):  # each counts, as a breach is no free pass
-            if not look(item, *keys):
-                reset = self.strategy.get_window_stats(item, *keys).reset_time
-                waits.append(max(1, math.ceil(reset - time.time())))
+        for key, amount, window in _items(endpoint, only):  # each counts: a breach is no free pass
+            if count:
+                used, left = self.counters.add(key, window)
+            else:
+                used, left = self.counters.get(key)
+                used += 1  # what counting this request would make it
+            if used > amount:
+                waits.append(max(1, math.ceil(left)))
         return max(waits)
 
     def refund(self, endpoint: str, only: tuple[str, ...]) -> None:
-        """Give back the attempt this request was counted for under the named limits."""
-        for item, keys in _items(endpoint, only):
-            if self.strategy.get_window_stats(item, *keys).remaining < item.amount:
-                self.strategy.hit(item, *keys, cost=-1)  # not when the window ended meanwhile
+        """Give back the attempt this request was counted for under the named limits (not when
+        the window ended meanwhile)."""
+        for key, _amount, _window in _items(endpoint, only):
+            self.counters.give_back(key)
 
     def wrap(self, endpoint: str, view):
         @wraps(view)
@@ -92,16 +92,34 @@ class Limits:
         return limited
 
 
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_LIMIT = re.compile(r"\s*(\d+)\s*(?:/|per)\s*(\d*)\s*(second|minute|hour|day)s?\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=32)
+def parse(text: str) -> tuple[tuple[int, int], ...]:
+    """A setting such as "30/minute;200/hour" or "10 per 15 minutes" as each limit's amount and
+    window in seconds: ((30, 60), (200, 3600)). Limits are separated by ";", "," or "|"."""
+    found = []
+    for part in re.split(r"[;,|]", text):
+        match = _LIMIT.fullmatch(part)
+        if match is None:
+            raise ValueError(f"not a rate limit: {part.strip()!r} in {text!r}")
+        amount, multiple, unit = match.groups()
+        found.append((int(amount), int(multiple or 1) * _UNITS[unit.lower()]))
+    return tuple(found)
+
+
 def _items(endpoint: str, only: tuple[str, ...]):
-    """Each limit of ``endpoint`` (those named in ``only``, else all) with its counter's keys;
-    none while limits are off."""
+    """Each limit of ``endpoint`` (those named in ``only``, else all) as its counter's key, its
+    amount and its window; none while limits are off."""
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
     for setting, key in LIMITS[endpoint]:
         if not only or setting in only:
-            keys = (setting, key())  # views under one setting share its counter
-            for item in parse_many(current_app.config[setting]):
-                yield item, keys
+            subject = key()  # views under one setting share its counter
+            for amount, window in parse(current_app.config[setting]):
+                yield f"{setting}:{amount}/{window}:{subject}", amount, window
 
 
 def wait(*only: str, count: bool = True) -> int:
@@ -134,7 +152,9 @@ def refused(seconds: int) -> dict:
 
 def init_limits(app: Flask) -> None:
     """Wrap each listed button view with its post limits; called after blueprints are registered."""
-    limits = Limits(app.config["RATELIMIT_STORAGE_URI"])
+    for setting in {setting for entries in LIMITS.values() for setting, _key in entries}:
+        parse(app.config[setting])  # a mistyped limit stops the start, not a trader's request
+    limits = Limits(app.config.get("REDIS_URL"))
     app.extensions["portal_limits"] = limits
     for endpoint in LIMITS.keys() - FORM_VIEWS:
         view = app.view_functions.get(endpoint)

@@ -111,3 +111,18 @@ def test_mail_link_requests_are_limited_per_ip(app, client):
     assert statuses[-1] == 429 and 429 not in statuses[:2]
     claim = client.post("/claim", data={"email": "kept@example.com"})  # one limit for all links
     assert claim.status_code == 429 and 'value="kept@example.com"' in claim.get_data(as_text=True)
+
+
+def test_a_mistyped_limit_stops_the_portal_from_starting(sb, tmp_path):
+    import pytest
+
+    from tests.support import make_app
+    with pytest.raises(ValueError, match="10/fortnight"):
+        make_app(sb, f"sqlite:///{tmp_path / 'p.db'}", LOGIN_LIMIT_PER_IP="30/minute;10/fortnight")
+
+
+def test_limits_read_every_written_form_of_a_window():
+    from portal.web.limits import parse
+    assert parse("30/minute;200/hour") == ((30, 60), (200, 3600))
+    assert parse("10 per 15 minutes") == parse("10/15 minutes") == ((10, 900),)
+    assert parse("5/second, 7/day") == ((5, 1), (7, 86400))
