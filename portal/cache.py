@@ -9,6 +9,8 @@ import time
 from contextlib import contextmanager
 from typing import Any
 
+from .redisclient import Redis, RedisError
+
 
 class BoundedMap:
     """Values a process can always work out again, at most ``size`` of them (the oldest is
@@ -66,56 +68,43 @@ class MemoryCache:
                 self._data.pop(key, None)
 
 
-def fast_redis(url: str):
-    """A Redis client that fails fast: a second's timeouts and one retry at once (a dropped
-    connection), not redis-py's backoff, so a page never waits long for shared state."""
-    import redis
-
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
-    return redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0,
-                                retry=Retry(NoBackoff(), 1))
-
-
 class RedisCache:
     """TTL cache shared by every process through Redis; values stored as JSON."""
 
     def __init__(self, url: str, prefix: str = "portal:"):
-        self._redis = fast_redis(url)
+        self._redis = Redis(url)
         self._prefix = prefix
 
     def get(self, key: str) -> Any | None:
         with _answering():
-            raw = self._redis.get(self._prefix + key)
+            raw = self._redis.execute("GET", self._prefix + key)
         return None if raw is None else json.loads(raw)
 
     def get_many(self, *keys: str) -> list[Any | None]:
         """Several values in one round trip."""
         with _answering():
-            found = self._redis.mget([self._prefix + k for k in keys])
+            found = self._redis.execute("MGET", *(self._prefix + k for k in keys))
         return [None if raw is None else json.loads(raw) for raw in found]
 
     def set(self, key: str, value: Any, ttl: float) -> None:
         if ttl <= 0:
             return
         with _answering():
-            self._redis.set(self._prefix + key, json.dumps(value), px=max(1, int(ttl * 1000)))
+            self._redis.execute("SET", self._prefix + key, json.dumps(value),
+                                "PX", max(1, int(ttl * 1000)))
 
     def delete(self, *keys: str) -> None:
         if keys:
             with _answering():
-                self._redis.delete(*(self._prefix + k for k in keys))
+                self._redis.execute("DEL", *(self._prefix + k for k in keys))
 
 
 @contextmanager
 def _answering():
     """Redis's own errors as CacheUnavailable, so callers need not know the backend."""
-    import redis
-
     try:
         yield
-    except redis.RedisError as exc:
+    except RedisError as exc:
         raise CacheUnavailable(str(exc)) from exc
 
 
@@ -194,10 +183,10 @@ class RedisCounters:
     """Fixed-window counters shared by every process through Redis (see MemoryCounters)."""
 
     def __init__(self, url: str, prefix: str = "portal:count:"):
-        self._redis = fast_redis(url)
+        self._redis = Redis(url)
         self._prefix = prefix
         self._add, self._get, self._give_back = (
-            self._redis.register_script(script) for script in (_ADD, _GET, _GIVE_BACK))
+            self._redis.script(text) for text in (_ADD, _GET, _GIVE_BACK))
 
     def add(self, key: str, window: int, amount: int = 1) -> tuple[int, float]:
         with _answering():

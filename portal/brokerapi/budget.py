@@ -14,6 +14,8 @@ import uuid
 from collections import deque
 from typing import Callable
 
+from ..redisclient import Redis
+
 WINDOW = 60.0
 
 
@@ -60,22 +62,23 @@ class RedisBudget:
     """A sliding window shared through Redis by every portal and worker process."""
 
     def __init__(self, url: str, token: str, per_minute: int):
-        import redis
-
         self.per_minute = per_minute
-        self._redis = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._redis = Redis(url)
         digest = hashlib.sha256(token.encode()).hexdigest()[:16]  # never the token itself
         self._key = f"portal:broker-budget:{digest}"
-        self._take = self._redis.register_script(_TAKE)
+        self._take = self._redis.script(_TAKE)
+
+    def _now(self) -> float:
+        """Redis's clock, the same for every process and host."""
+        seconds, micros = self._redis.execute("TIME")
+        return int(seconds) + int(micros) / 1_000_000
 
     def try_take(self) -> float:
-        now = self._redis.time()
-        seconds = now[0] + now[1] / 1_000_000
-        return float(self._take(keys=[self._key], args=[seconds, WINDOW, self.per_minute, uuid.uuid4().hex]))
+        args = [self._now(), WINDOW, self.per_minute, uuid.uuid4().hex]
+        return float(self._take(keys=[self._key], args=args))
 
     def used(self) -> int:
-        now = self._redis.time()[0]
-        return int(self._redis.zcount(self._key, now - WINDOW, "+inf"))
+        return int(self._redis.execute("ZCOUNT", self._key, int(self._now()) - WINDOW, "+inf"))
 
 
 def make_budget(redis_url: str | None, token: str, per_minute: int):
