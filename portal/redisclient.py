@@ -51,7 +51,9 @@ class Redis:
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 6379
         self.db = int(query.get("db", [parts.path.strip("/") or 0])[0])
-        self._auth = tuple(unquote(v) for v in (parts.username, parts.password) if v)
+        self._auth = ()  # AUTH [username] password, when the URL has a password
+        if parts.password:
+            self._auth = tuple(unquote(v) for v in (parts.username, parts.password) if v)
         self._tls = None
         if parts.scheme == "rediss":
             self._tls = ssl.create_default_context()

@@ -129,3 +129,11 @@ def test_threads_share_the_pool_without_mixing_answers(r):
     for thread in threads:
         thread.join()
     assert errors == [] and len(r._idle) <= 8
+
+
+def test_credentials_are_read_from_the_url():
+    assert Redis("redis://:p%40ss@h/0")._auth == ("p@ss",)
+    assert Redis("redis://app:pw@h:6380/2")._auth == ("app", "pw")
+    assert Redis("redis://app@h")._auth == ()  # a name alone is no password
+    assert Redis("rediss://h/0?ssl_cert_reqs=none")._tls.check_hostname is False
+    assert Redis("rediss://h/0")._tls.check_hostname is True
