@@ -8,6 +8,11 @@ from pathlib import Path
 # process), whenever those happen to be installed (test tools bring them). The portal never
 # runs that tool, so its import is blocked; httpx then defines a stub in its place.
 sys.modules.setdefault("httpx._main", None)
+# Flask-WTF imports its i18n module, which imports Babel whenever it is installed (the test
+# tools install it to extract and compile the catalogues), then Flask-Babel. The portal's forms
+# take WTForms' messages from portal.i18n, so that module is blocked too; Flask-WTF then goes
+# without it, as it does where Babel is not installed.
+sys.modules.setdefault("flask_wtf.i18n", None)
 
 from flask import Flask  # noqa: E402
 
@@ -73,8 +78,8 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import babel, broker, cache, csrf, db, login_manager
-    from .i18n import init_i18n, select_locale
+    from .extensions import broker, cache, csrf, db, login_manager
+    from .i18n import init_i18n
     from . import models  # noqa: F401  tables known to SQLAlchemy and Alembic
     from .web import session  # also registers the user loader
 
@@ -82,7 +87,6 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
     init_i18n(app)
     login_manager.init_app(app)
     broker.init_app(app)

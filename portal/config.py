@@ -81,8 +81,7 @@ def from_env(env=None) -> dict:
                             or "http://127.0.0.1:8000").rstrip("/"),
         "ATTRIBUTION_COOKIE_DAYS": _int(env, "ATTRIBUTION_COOKIE_DAYS", 30),
         "CONSENT_BANNER": _bool(env, "CONSENT_BANNER", True),
-        "BABEL_DEFAULT_LOCALE": "en",
-        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "DEFAULT_LANGUAGE": "en",  # when none of ?lang=, the lang cookie and Accept-Language does
         "LANGUAGES": ["en", "pl"],
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import PortalUser
 from . import links, mail, offers, welcome
 

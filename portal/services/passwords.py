@@ -8,7 +8,8 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import lazy_gettext as _l
+
+from ..i18n import lazy_gettext as _l
 
 # Broker-API v2's documented rule (REFERENCE 10.2): 8+ characters with upper, lower and a digit.
 MIN_LENGTH = 8

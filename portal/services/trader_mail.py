@@ -6,10 +6,10 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from ..brokerapi import Account
 from ..extensions import cache
+from ..i18n import lazy_gettext as _l
 from ..models import PortalUser
 from . import links, mail
 

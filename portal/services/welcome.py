@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from ..brokerapi import BrokerError
+from ..i18n import lazy_gettext as _l
 from ..models import PortalUser
 from . import accounts, links, mail, platform, trader_mail
 

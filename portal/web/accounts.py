@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..brokerapi import BrokerError
+from ..i18n import gettext as _
 from ..services import accounts, offers, platform
 from .auth import actor
 from .errors import render_error

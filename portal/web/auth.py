@@ -4,11 +4,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..brokerapi import BrokerError
 from ..extensions import db
+from ..i18n import current_language, gettext as _
 from ..models import PortalUser
 from ..services import audit, logins, offers, onboarding, passwords
 from . import limits, links
@@ -76,7 +76,7 @@ def _register(form: RegisterForm, visible):
         email=form.email.data, password=form.password.data, first_name=form.first_name.data,
         last_name=form.last_name.data, offer_uuid=form.offer.data,
         terms_version=current_app.config["TERMS_VERSION"], country=form.country.data or None,
-        phone=form.phone.data or None, language=get_locale().language if get_locale() else None,
+        phone=form.phone.data or None, language=current_language(),
         marketing_consent=bool(form.marketing.data),
         hidden_offer_uuid=links.allowed_hidden_offer(), source=links.signup_source(),
     )

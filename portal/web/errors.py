@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..brokerapi import BrokerError
 from ..cache import CacheUnavailable
+from ..i18n import lazy_gettext as _l
 from .limits import too_often
 
 MESSAGES = {

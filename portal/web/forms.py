@@ -5,13 +5,12 @@ import re
 import unicodedata
 
 import phonenumbers
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, StopValidation,
                                 ValidationError)
 
-from ..i18n import country_names, wtforms_translations
+from ..i18n import country_names, lazy_gettext as _l, wtforms_translations
 from ..services import passwords
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..brokerapi import Offer
 from ..extensions import db
+from ..i18n import gettext as _
 from ..services import attribution, campaigns, offers
 from . import auth
 from .errors import render_error

@@ -1,10 +1,10 @@
 """Forms of the self-service pages: forgot, reset, change and claim."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, ValidationError
 
+from ..i18n import lazy_gettext as _l
 from .forms import EmailMixin, NewPasswordMixin, PortalForm
 
 

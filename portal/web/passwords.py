@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from ..brokerapi import BrokerError, Rejected
+from ..i18n import current_language, gettext as _
 from ..services import claim as claims, links, self_service, trader_mail
 from . import limits
 from .auth import actor, safe_next
@@ -151,12 +151,11 @@ def claim(token: str):
     form = ClaimForm()
     status = 200
     if form.validate_on_submit():
-        locale = get_locale()
         try:
             answer, status = _set_password(
                 form, lambda: claims.claim_account(
                     token, form.password.data, current_app.config["TERMS_VERSION"],
-                    locale.language if locale else None, actor()),
+                    current_language(), actor()),
                 _("Your portal login is ready. These are your trading accounts."))
         except links.LinkError as exc:
             return _link_problem(exc, *again)

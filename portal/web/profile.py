@@ -7,11 +7,10 @@ from datetime import date
 from flask import (
     Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
 )
-from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..brokerapi import Account, BrokerError, BrokerUnavailable
-from ..i18n import country_names
+from ..i18n import country_names, gettext as _, lazy_gettext as _l
 from ..models import utcnow
 from ..services import my_data, profile as profile_service
 from .auth import actor

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..i18n import lazy_gettext as _l
 from ..services.profile import FIELDS, LOCKED_WHEN_VERIFIED
 from .forms import (NAME_RULES, PHONE_EXAMPLE, NamesMixin, PortalForm, _strip, country_choices,
                     phone_number)

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, flash, redirect, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url, login_user
 from flask_login.config import COOKIE_NAME
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -19,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ..cache import BoundedMap
 from ..config import secret_keys
 from ..extensions import login_manager
+from ..i18n import lazy_gettext as _l
 from ..models import PortalUser
 from ..services import logins
 

@@ -181,3 +181,51 @@ def test_switcher_keeps_the_chosen_offer_but_echoes_no_other_input(client):
     switcher = html.split('class="site-nav language-switcher"')[1].split("</nav>")[0]
     assert f'href="/register?offer={seed.OFFER_LIVE_GBP}&amp;lang=pl"' in switcher
     assert "utm" not in switcher
+
+
+def test_form_labels_are_read_in_each_requests_language(client):
+    # The labels are lazy strings made once at import: each page reads them in its own language.
+    polish = client.get("/register?lang=pl").get_data(as_text=True)
+    assert '<label for="first_name">Imię</label>' in polish
+    assert '<label for="confirm">Powtórz hasło</label>' in polish
+    english = client.get("/register?lang=en").get_data(as_text=True)
+    assert '<label for="first_name">First name</label>' in english
+    assert "Imię" not in english
+
+
+def test_a_polish_validator_message_is_shown_as_text(client, trader):
+    client.set_cookie("lang", "pl")
+    html = trader.register(email="znaki@example.com", first_name="<b>Ola").get_data(as_text=True)
+    assert "Usuń z imienia lub nazwiska symbole takie jak &lt; i &gt; oraz niewidoczne" in html
+
+
+def test_a_lazy_string_stands_in_for_its_translation(app):
+    from flask import flash, get_flashed_messages
+    from flask.json.tag import TaggedJSONSerializer
+    from markupsafe import Markup, escape
+
+    from portal.i18n import gettext, in_language, lazy_gettext, ngettext
+
+    label = lazy_gettext("Confirm password")
+    limit = lazy_gettext("Use at most %(n)d characters.", n=5)
+    rule = lazy_gettext("Remove symbols like < and > and invisible characters from the name.")
+    assert str(label) == "Confirm password"  # outside a request: the source text
+    with app.test_request_context("/?lang=pl"):
+        assert str(label) == "Powtórz hasło" and label == "Powtórz hasło"
+        assert hash(label) == hash("Powtórz hasło") and {label: 1}["Powtórz hasło"] == 1
+        assert len(label) == len("Powtórz hasło") and "hasło" in label
+        assert label + "!" == "Powtórz hasło!" and "» " + label == "» Powtórz hasło"
+        assert f"{label:>15}" == "  Powtórz hasło" and label.upper() == "POWTÓRZ HASŁO"
+        assert str(limit) == "Maksymalna liczba znaków: 5." and limit % {} == str(limit)
+        assert escape(rule) == Markup(escape(str(rule))) and "&lt; i &gt;" in rule.__html__()
+        assert Markup("<p>%s</p>") % rule == Markup(f"<p>{escape(str(rule))}</p>")
+        assert gettext("Hello %(name)s", name="Ola") == "Hello Ola"
+        assert ngettext("%(num)d day", "%(num)d days", 3) == "3 dni"
+        with in_language("en"):
+            assert str(label) == "Confirm password"
+        assert str(label) == "Powtórz hasło"
+        # A flashed lazy message is kept in the session as its text in this request's language.
+        flash(label, "info")
+        serializer = TaggedJSONSerializer()
+        kept = serializer.loads(serializer.dumps({"flashes": get_flashed_messages()}))
+        assert kept["flashes"] == ["Powtórz hasło"]

@@ -40,7 +40,7 @@ def mailer() -> Mailer:
 
 def _locale(language: str | None) -> str:
     config = current_app.config
-    return language if language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+    return language if language in config["LANGUAGES"] else config["DEFAULT_LANGUAGE"]
 
 
 def compose(to: str, template: str, subject, language: str | None = None,
