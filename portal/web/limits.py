@@ -16,11 +16,11 @@ from datetime import timedelta
 from functools import lru_cache, wraps
 
 from flask import Flask, current_app, flash, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
 from ..cache import make_counters
+from ..i18n import gettext as _
 from .formatting import duration
 
 
