@@ -63,7 +63,6 @@ def retry(ref: str) -> None:
 def cancel(ref: str) -> None:
     """Stop retrying an item: it becomes failed and a pending password is deleted."""
     row = _row(ref)
-    changes = {"secret": None, "password_hash": None} if isinstance(row, SignupAttempt) else {}
-    row.move(OperationState.FAILED, next_attempt_at=None, error="cancelled by staff", **changes)
+    row.move(OperationState.FAILED, next_attempt_at=None, error="cancelled by staff")
     db.session.commit()
     click.echo(f"{ref} cancelled")

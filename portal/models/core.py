@@ -62,7 +62,6 @@ class PortalUser(UserMixin, db.Model):
         return (email or "").strip().lower()
 
 
-
 class Login(db.Model):
     """One login on one device; its session and remember-me cookies name it by a random token.
 
@@ -78,6 +77,7 @@ class Login(db.Model):
     token_hash = db.Column(db.String(64), nullable=False, unique=True)  # SHA-256 of the token
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
+
 class OperationState(str, enum.Enum):
     """recorded → sent → done | taken | pending | failed."""
 
@@ -87,6 +87,9 @@ class OperationState(str, enum.Enum):
     TAKEN = "taken"
     PENDING = "pending"
     FAILED = "failed"
+
+
+FINAL_STATES = frozenset({OperationState.DONE, OperationState.TAKEN, OperationState.FAILED})
 
 
 class _Operation:
@@ -102,6 +105,8 @@ class _Operation:
     next_attempt_at = db.Column(UTCDateTime, nullable=True, index=True)
     started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Columns a final state empties, whoever moves the row there.
+    FORGOTTEN_WHEN_FINAL: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -109,6 +114,8 @@ class _Operation:
 
     def move(self, state: OperationState, **changes) -> None:
         self.state = state.value
+        if state in FINAL_STATES:
+            changes.update(dict.fromkeys(self.FORGOTTEN_WHEN_FINAL))
         for key, value in changes.items():
             setattr(self, key, value)
 
@@ -133,6 +140,7 @@ class SignupAttempt(_Operation, db.Model):
     password_hash = db.Column(db.String(255), nullable=True)
     secret = db.Column(db.Text, nullable=True)
     request_json = db.Column(db.Text, nullable=True)
+    FORGOTTEN_WHEN_FINAL = ("secret", "password_hash")  # finished: the password is not kept
 
 
 class TradingAccountRequest(_Operation, db.Model):

@@ -160,8 +160,8 @@ def complete(attempt: SignupAttempt, account: Account, actor: audit.Actor) -> Po
     offer = next((o for o in offers.all_offers() if o.uuid == attempt.offer_uuid), None)
     if offer is not None and not offer.auto_creation:
         accounts.note_awaiting_approval(user, offer.uuid)
-    attempt.move(OperationState.DONE, account_uuid=account.uuid, user_id=user.id, secret=None,
-                  password_hash=None, next_attempt_at=None, error=None)
+    attempt.move(OperationState.DONE, account_uuid=account.uuid, user_id=user.id,
+                  next_attempt_at=None, error=None)
     audit.record("registration", actor, user=user, offer=attempt.offer_uuid)
     db.session.commit()
     metrics.signup_reached(OperationState.DONE)
@@ -176,8 +176,8 @@ def park(attempt: SignupAttempt, error: str) -> None:
 
 
 def _finish(attempt: SignupAttempt, state: OperationState, **changes) -> None:
-    """A final state: the password, sealed and hashed, is forgotten."""
-    attempt.move(state, secret=None, password_hash=None, next_attempt_at=None, **changes)
+    """A final state (which forgets the password, sealed and hashed)."""
+    attempt.move(state, next_attempt_at=None, **changes)
     db.session.commit()
     metrics.signup_reached(state)
 
@@ -256,6 +256,5 @@ def _earlier_attempt_account(attempt: SignupAttempt, password: str) -> Account |
         return None
     current_app.logger.info("sign-up recovered an Account created by an earlier attempt")
     for e in earlier:  # the Account is taken now: the worker must not finish any of them
-        e.move(OperationState.DONE, secret=None, password_hash=None, next_attempt_at=None,
-               account_uuid=account.uuid)
+        e.move(OperationState.DONE, next_attempt_at=None, account_uuid=account.uuid)
     return account
