@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..i18n import lazy_gettext as _l
 from ..services.profile import FIELDS, LOCKED_WHEN_VERIFIED
-from .forms import (NAME_RULES, PHONE_EXAMPLE, NamesMixin, PortalForm, _strip, country_choices,
-                    phone_number)
+from .forms import (NAME_RULES, PHONE_EXAMPLE, NamesMixin, PortalForm, _strip, _unchanged,
+                    country_choices, phone_number)
 
 ADULT_AGE = 18
 EARLIEST_BIRTH_YEAR = 1900
@@ -33,7 +33,8 @@ class ProfileForm(NamesMixin, PortalForm):
         render_kw={"autocomplete": "bday"},
     )
     phone = StringField(
-        _l("Phone (optional)"), filters=[_strip], validators=[Optional(), _length(32)],
+        _l("Phone (optional)"), filters=[_strip],
+        validators=[Optional(), _length(32), _unchanged],
         description=_l("With the country code, like %(example)s.", example=PHONE_EXAMPLE),
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
@@ -82,9 +83,7 @@ class ProfileForm(NamesMixin, PortalForm):
         if years_between(field.data, today) < ADULT_AGE:
             raise ValidationError(_l("You must be at least %(n)d years old to trade.", n=ADULT_AGE))
 
-    def validate_phone(self, field):
-        if field.data == self.current.get("phone"):
-            return  # unchanged: a number the back office stored is not ours to judge
+    def validate_phone(self, field):  # after _unchanged: a stored number is not ours to judge
         field.data = phone_number(field.data, self.country.data)
 
     def values(self) -> dict[str, str]:
