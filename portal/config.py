@@ -40,6 +40,10 @@ def from_env(env=None) -> dict:
         "REDIS_URL": env.get("REDIS_URL") or None,
         "BROKER_API_URL": env.get("BROKER_API_URL", SANDBOX_URL).rstrip("/"),
         "BROKER_API_TOKEN": env.get("BROKER_API_TOKEN", SANDBOX_TOKEN),
+        # crm-api (Match-Trade CRM-API, the default) or broker-api (v1, until its sunset).
+        "BROKER_API_KIND": env.get("BROKER_API_KIND", "crm-api").strip().lower(),
+        # raw or bearer; unset: the kind's own form (CRM-API Bearer, v1 the raw key).
+        "BROKER_AUTH_SCHEME": (env.get("BROKER_AUTH_SCHEME") or "").strip().lower() or None,
         "BROKER_CONNECT_TIMEOUT": _float(env, "BROKER_CONNECT_TIMEOUT", 3.0),
         "BROKER_READ_TIMEOUT": _float(env, "BROKER_READ_TIMEOUT", 8.0),
         "BROKER_DEADLINE": _float(env, "BROKER_DEADLINE", 10.0),

@@ -6,14 +6,16 @@ from .errors import (
     EmailTaken,
     Forbidden,
     NotFound,
+    NotReady,
     RateLimited,
     Rejected,
     Unauthorized,
+    UnexpectedResponse,
 )
 from .models import Account, CreatedAccount, Offer, ServiceInfo, TradingAccount
 
 __all__ = [
     "Account", "BrokerClient", "BrokerError", "BrokerUnavailable", "CreatedAccount", "EmailTaken",
-    "Forbidden", "NewAccount", "NotFound", "Offer", "RateLimited", "Rejected", "ServiceInfo",
-    "TradingAccount", "Unauthorized",
+    "Forbidden", "NewAccount", "NotFound", "NotReady", "Offer", "RateLimited", "Rejected",
+    "ServiceInfo", "TradingAccount", "Unauthorized", "UnexpectedResponse",
 ]

@@ -1,33 +1,37 @@
-"""The only module that speaks HTTP to Broker-API: timeouts, retries, error mapping, typed results."""
+"""The Broker-API operations the portal uses: typed objects in, typed objects out, domain errors.
+
+Which API the broker runs (CRM-API or Broker-API v1) is a setting (``kinds.py``); how one call
+is sent is ``http.py``; how a page envelope is followed is ``paging.py``.
+"""
 from __future__ import annotations
 
+import json
 import logging
-import random
 import threading
-import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
-from urllib.parse import quote
+from typing import Any, Callable
 
-import httpx
-
-from . import paths
+from . import paging
 from .budget import make_budget
 from .errors import (
-    BrokerUnavailable,
     EmailTaken,
     Forbidden,
     NotFound,
-    RateLimited,
+    NotReady,
     Rejected,
-    Unauthorized,
+    UnexpectedResponse,
 )
+from .http import BrokerHttp, detail_of, raise_for_status
+from .kinds import SERVICE_INFO, ApiKind, kind_named
 from .models import Account, CreatedAccount, Named, Offer, ServiceInfo, TradingAccount
 
 log = logging.getLogger("portal.brokerapi")
 
-MAX_PAGES = 200
-MAX_RATE_LIMIT_WAITS = 3
+# Answers a by-email lookup may give for an unknown email (none is documented): 404 on v1 and
+# in v2's client code, 400 in v2's client code too, 422 as v1's validation status.
+NO_SUCH_ACCOUNT = (400, 404, 422)
+# The API right a CRM user needs for each list the portal resolves names in.
+READ_PERMISSION = {"roles": "API ACCESS: read roles", "branches": "API ACCESS: read branches"}
 
 
 @dataclass(frozen=True)
@@ -56,58 +60,24 @@ def prune(value: Any) -> Any:
     return value
 
 
-def _detail(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200]
-    if isinstance(body, dict):
-        return str(body.get("detail") or body.get("title") or "")[:500]
-    return ""
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
+def _listed(body: Any, key: str, what: str) -> list[dict]:
+    """The objects under ``key`` of a named wrapper such as ``{"offers": [...]}``."""
+    if not isinstance(body, dict) or not isinstance(body.get(key, []), list):
+        raise UnexpectedResponse(f"{what}: expected an object with a list '{key}', "
+                                 f"got {type(body).__name__}")
+    return [item for item in body.get(key) or [] if isinstance(item, dict)]
 
 
 class BrokerClient:
     """A pooled, thread-safe Broker-API client returning typed objects and raising domain errors."""
 
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        connect_timeout: float = 3.0,
-        read_timeout: float = 8.0,
-        deadline: float = 10.0,
-        read_retries: int = 2,
-        role_name: str = "User",
-        branch_name: str = "Default",
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        observer: Callable[[str, int | None, float], None] | None = None,
-        budget=None,
-    ):
-        self._http = httpx.Client(
-            base_url=base_url,
-            headers={"Authorization": token, "Accept": "application/json"},
-            transport=transport,
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
-        )
-        self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
-        self.deadline = deadline
-        self.read_retries = read_retries
+    def __init__(self, base_url: str, token: str, *, kind: ApiKind | str = "crm-api",
+                 role_name: str = "User", branch_name: str = "Default", **http_options):
+        self.kind = kind_named(kind) if isinstance(kind, str) else kind
+        self.http = BrokerHttp(base_url, token, self.kind, **http_options)
+        self.paths = self.kind.paths
         self.role_name = role_name
         self.branch_name = branch_name
-        self._sleep = sleep
-        self._observer = observer
-        self.budget = budget
         self._names: dict[str, str] = {}
         self._names_lock = threading.Lock()
 
@@ -117,8 +87,9 @@ class BrokerClient:
         kwargs.setdefault("budget", make_budget(
             config.get("REDIS_URL"), config["BROKER_API_TOKEN"], config["BROKER_BUDGET_PER_MINUTE"]))
         return cls(
-            config["BROKER_API_URL"],
-            config["BROKER_API_TOKEN"],
+            config["BROKER_API_URL"], config["BROKER_API_TOKEN"],
+            kind=config.get("BROKER_API_KIND") or "crm-api",
+            auth_scheme=config.get("BROKER_AUTH_SCHEME") or None,
             connect_timeout=config["BROKER_CONNECT_TIMEOUT"],
             read_timeout=config["BROKER_READ_TIMEOUT"],
             deadline=config["BROKER_DEADLINE"],
@@ -129,155 +100,88 @@ class BrokerClient:
             **kwargs,
         )
 
+    @property
+    def budget(self):
+        return self.http.budget
+
     def close(self) -> None:
-        self._http.close()
+        self.http.close()
 
-    # -- transport -------------------------------------------------------------------------
+    # -- connection ------------------------------------------------------------------------
 
-    def _call(
-        self,
-        method: str,
-        template: str,
-        *,
-        path_args: dict | None = None,
-        params: dict | None = None,
-        json: Any = None,
-        idempotent: bool | None = None,
-    ) -> httpx.Response:
-        """Send one logical call within the deadline; return a 2xx/4xx response or raise."""
-        idempotent = method == "GET" if idempotent is None else idempotent
-        path = template.format(**{k: quote(str(v), safe="") for k, v in (path_args or {}).items()})
-        ends_at = time.monotonic() + self.deadline
-        attempt = waits = 0
-        while True:
-            attempt += 1
-            remaining = ends_at - time.monotonic()
-            if remaining <= 0:
-                raise BrokerUnavailable(f"{method} {template}: deadline exceeded")
-            self._spend_budget(method, template, ends_at)
-            remaining = ends_at - time.monotonic()
-            timeout = httpx.Timeout(
-                min(self.read_timeout, remaining), connect=min(self.connect_timeout, remaining)
-            )
-            started = time.monotonic()
+    def check_connection(self) -> str:
+        """Test the connection the way this kind's docs say; return the path that answered."""
+        tests = self.kind.connection_tests
+        for index, path in enumerate(tests):
             try:
-                response = self._http.request(method, path, params=params, json=json, timeout=timeout)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                # The request never left: retrying is safe for writes too.
-                error, retryable = BrokerUnavailable(f"{method} {template}: {type(exc).__name__}", sent=False), True
-                self._record(method, template, None, started)
-            except httpx.TransportError as exc:
-                # Timeout or reset after sending: a write may have been applied, so only reads retry.
-                error, retryable = BrokerUnavailable(f"{method} {template}: {type(exc).__name__}"), idempotent
-                self._record(method, template, None, started)
-            else:
-                status = response.status_code
-                self._record(method, template, status, started)
-                if status == 429:
-                    # 429 means the broker did not process the call, so any method may wait and retry.
-                    retry_after = _retry_after(response)
-                    wait = retry_after if retry_after is not None else self._backoff(waits + 1)
-                    waits += 1
-                    if waits > MAX_RATE_LIMIT_WAITS or time.monotonic() + wait >= ends_at:
-                        raise RateLimited(f"{method} {template}: rate limited", retry_after=retry_after)
-                    self._sleep(wait)
-                    continue
-                if status < 500:
-                    return response
-                error = BrokerUnavailable(f"{method} {template}: HTTP {status}", status=status)
-                retryable = idempotent
-            if not retryable or attempt > self.read_retries:
-                raise error
-            wait = self._backoff(attempt)
-            if time.monotonic() + wait >= ends_at:
-                raise error
-            self._sleep(wait)
+                self.http.json("GET", path)
+            except NotFound:
+                if index + 1 == len(tests):
+                    raise
+                continue
+            return path
+        raise AssertionError("a kind names at least one connection test")  # pragma: no cover
 
-    def _spend_budget(self, method: str, template: str, ends_at: float) -> None:
-        """Wait for a slot in the shared request budget, but never past the call's deadline."""
-        if self.budget is None:
-            return
-        while (wait := self.budget.try_take()) > 0:
-            if time.monotonic() + wait >= ends_at:
-                raise RateLimited(f"{method} {template}: request budget spent", retry_after=wait)
-            self._sleep(wait)
-
-    @staticmethod
-    def _backoff(attempt: int) -> float:
-        """Exponential backoff with full jitter: 0.2 s, 0.4 s, 0.8 s ... capped at 5 s."""
-        return random.uniform(0.5, 1.0) * min(5.0, 0.2 * 2 ** (attempt - 1))
-
-    def _record(self, method: str, template: str, status: int | None, started: float) -> None:
-        ms = (time.monotonic() - started) * 1000
-        log.info("broker %s %s -> %s in %.0f ms", method, template, status or "error", ms)
-        if self._observer:
-            self._observer(f"{method} {template}", status, ms)
-
-    def _json(self, method: str, template: str, **kwargs) -> Any:
-        response = self._call(method, template, **kwargs)
-        self._raise_for_status(response)
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise BrokerUnavailable(f"{method} {template}: response is not JSON") from exc
-
-    @staticmethod
-    def _raise_for_status(response: httpx.Response) -> None:
-        status = response.status_code
-        if status < 400:
-            return
-        detail = _detail(response)
-        if status == 401:
-            raise Unauthorized("Broker-API rejected the API token", status=status)
-        if status == 403:
-            raise Forbidden(detail or "Broker-API token lacks this permission", status=status)
-        if status == 404:
-            raise NotFound(detail, status=status)
-        raise Rejected(detail, status=status)
+    def service_info(self) -> ServiceInfo:
+        """What ``/service-info`` says (v1 builds that serve it; CRM-API answers NotFound)."""
+        body = self.http.json("GET", SERVICE_INFO)
+        return ServiceInfo.from_json(body if isinstance(body, dict) else {})
 
     # -- catalogue -------------------------------------------------------------------------
 
-    def service_info(self) -> ServiceInfo:
-        return ServiceInfo.from_json(self._json("GET", paths.SERVICE_INFO) or {})
-
     def offers_json(self) -> list[dict]:
         """The raw offer objects, for callers that cache the wire format."""
-        body = self._json("GET", paths.OFFERS) or {}
-        return [o for o in body.get("offers", []) if isinstance(o, dict)]
+        return _listed(self.http.json("GET", self.paths.offers), "offers", "GET offers")
 
     def offers(self) -> list[Offer]:
         return [Offer.from_json(o) for o in self.offers_json()]
 
     def branches(self) -> list[Named]:
-        body = self._json("GET", paths.BRANCHES) or {}
-        return [Named.from_json(b) for b in body.get("branches", [])]
+        body = self.http.json("GET", self.paths.branches)
+        return [Named.from_json(b) for b in _listed(body, "branches", "GET branches")]
 
     def roles(self) -> list[Named]:
-        body = self._json("GET", paths.ROLES) or {}
-        return [Named.from_json(r) for r in body.get("roles", [])]
+        body = self.http.json("GET", self.paths.roles)
+        return [Named.from_json(r) for r in _listed(body, "roles", "GET roles")]
 
     def role_uuid(self) -> str | None:
         """The uuid of the configured trader role ("User"), resolved once by name."""
-        return self._resolve("role", self.role_name, self.roles)
+        return self._resolve("roles", self.role_name, self.roles)
 
     def branch_uuid(self) -> str | None:
         """The uuid of the configured branch ("Default"), resolved once by name."""
-        return self._resolve("branch", self.branch_name, self.branches)
+        return self._resolve("branches", self.branch_name, self.branches)
 
     def _resolve(self, kind: str, name: str, fetch: Callable[[], list[Named]]) -> str | None:
         key = f"{kind}:{name}"
         with self._names_lock:
             if key in self._names:
                 return self._names[key]
-        found = next((n.uuid for n in fetch() if n.name.lower() == name.lower()), None)
+        try:
+            found = next((n.uuid for n in fetch() if n.name.lower() == name.lower()), None)
+        except Forbidden:
+            log.error("Broker-API key may not read %s (403): give the key's CRM user the right "
+                      "'%s'", kind, READ_PERMISSION[kind])
+            raise NotReady(f"{kind}: forbidden", status=403) from None
         if found:
             with self._names_lock:
                 self._names[key] = found
         else:
-            log.warning("broker %s named %r not found; leaving it to the broker's default", kind, name)
+            log.warning("broker %s has no entry named %r; new Accounts get the broker's default",
+                        kind, name)
         return found
+
+    def setup_problems(self) -> list[str]:
+        """What keeps the configured role and branch from being used, e.g. ``roles: forbidden``."""
+        problems = []
+        for kind, name, resolve in (("roles", self.role_name, self.role_uuid),
+                                    ("branches", self.branch_name, self.branch_uuid)):
+            try:
+                if resolve() is None:
+                    problems.append(f"{kind}: no {name!r}")
+            except NotReady as exc:
+                problems.append(str(exc))
+        return problems
 
     # -- accounts --------------------------------------------------------------------------
 
@@ -303,51 +207,61 @@ class BrokerClient:
             },
             "leadDetails": {"source": new.lead_source},
         })
-        response = self._call("POST", paths.ACCOUNTS, json=body)
+        response = self.http.call("POST", self.paths.accounts, json=body)
         if response.status_code in (401, 403) or response.status_code < 400:
-            self._raise_for_status(response)
-            data = response.json()
+            raise_for_status(response)
+            try:
+                data = response.json()
+            except ValueError:
+                data = None
+            if not isinstance(data, dict) or not data.get("uuid"):
+                raise UnexpectedResponse("POST accounts: the answer names no Account")
             return CreatedAccount(Account.from_json(data), data.get("oneTimeToken") or None)
         # The broker's duplicate-email answer is undocumented (400, 409 or 422, prose only):
         # classify by asking whether the email now has an Account, never by parsing the text.
-        detail = _detail(response)
+        detail = detail_of(response)
         if self.find_account(new.email) is not None:
             raise EmailTaken(detail, status=response.status_code)
         raise Rejected(detail, status=response.status_code)
 
     def account_by_uuid(self, uuid: str) -> Account:
-        data = self._json("GET", paths.ACCOUNT_BY_UUID, path_args={"uuid": uuid})
+        data = self.http.json("GET", self.paths.account_by_uuid, path_args={"uuid": uuid})
         if not isinstance(data, dict) or not data.get("uuid"):
             raise NotFound("account not found", status=200)
         return Account.from_json(data)
 
     def find_account(self, email: str) -> Account | None:
-        """The Account for ``email`` compared case-insensitively, or None.
+        """The Account whose email is ``email`` (compared case-insensitively), or None.
 
-        Whether by-email matches case-insensitively is undocumented, so a miss falls back to
-        the free-text account search and an exact case-insensitive comparison.
+        Only ``by-email``, never the free-text search (it matches longer emails too). An unknown
+        email may be answered 404, 400, 422 or ``200 {}``; a 5xx is an outage and raises.
+        Whether by-email ignores case is undocumented, so the typed form is asked, then the
+        lower-case one when it differs.
         """
-        try:
-            data = self._json("GET", paths.ACCOUNT_BY_EMAIL, path_args={"email": email})
-        except NotFound:
-            data = None
-        if isinstance(data, dict) and data.get("uuid"):
-            return Account.from_json(data)
-        wanted = email.strip().lower()
-        for item in self._pages(paths.ACCOUNTS, {"query": email.strip()}):
-            if str(item.get("email", "")).lower() == wanted:
-                return Account.from_json(item)
+        wanted = email.strip()
+        for candidate in dict.fromkeys((wanted, wanted.lower())):
+            try:
+                data = self.http.json("GET", self.paths.account_by_email,
+                                      path_args={"email": candidate})
+            except (NotFound, Rejected) as exc:
+                if exc.status not in NO_SUCH_ACCOUNT:
+                    raise
+                continue
+            if (isinstance(data, dict) and data.get("uuid")
+                    and str(data.get("email") or "").strip().lower() == wanted.lower()):
+                return Account.from_json(data)
         return None
 
     def update_account(self, uuid: str, changes: dict) -> Account:
         """PATCH the Account; callers send whole nested objects so merge or replace both work."""
-        data = self._json("PATCH", paths.ACCOUNT, path_args={"uuid": uuid}, json=prune(changes))
-        return Account.from_json(data or {})
+        data = self.http.json("PATCH", self.paths.account, path_args={"uuid": uuid},
+                              json=prune(changes))
+        return Account.from_json(data if isinstance(data, dict) else {})
 
     def change_password(self, account_uuid: str, new_password: str) -> None:
-        self._json(
-            "POST",
-            paths.CHANGE_PASSWORD,
+        """Set the Account's password; the answer is 204, or 200 with a body nobody needs."""
+        self.http.text(
+            "POST", self.paths.change_password,
             json={"accountUuid": account_uuid, "newPassword": new_password},
             idempotent=True,  # setting the same password twice is harmless
         )
@@ -355,21 +269,19 @@ class BrokerClient:
     # -- trading accounts ------------------------------------------------------------------
 
     def create_trading_account(self, account_uuid: str, offer_uuid: str) -> TradingAccount:
-        data = self._json(
-            "POST",
-            paths.ACCOUNT_TRADING_ACCOUNTS,
-            path_args={"uuid": account_uuid},
-            json={"offerUuid": offer_uuid},
-        )
-        return TradingAccount.from_json(data or {})
+        data = self.http.json("POST", self.paths.account_trading_accounts,
+                              path_args={"uuid": account_uuid}, json={"offerUuid": offer_uuid})
+        if not isinstance(data, dict):
+            raise UnexpectedResponse("POST trading-accounts: the answer is not an object")
+        return TradingAccount.from_json(data)
 
     def trading_accounts_json(self, account_uuid: str, email: str) -> list[dict]:
-        """Raw trading-account items of one Account, across all pages.
+        """Raw trading-account items of one Account, across a bounded number of pages.
 
         The ``query`` is a free-text search (an email also matches longer emails containing it),
         so only items whose owner uuid is this Account are kept.
         """
-        items = self._pages(paths.TRADING_ACCOUNTS, {"query": email})
+        items = self._search(self.paths.trading_accounts, {"query": email.strip()})
         return [i for i in items if (i.get("accountInfo") or {}).get("uuid") == account_uuid]
 
     def trading_accounts(self, account_uuid: str, email: str) -> list[TradingAccount]:
@@ -377,39 +289,39 @@ class BrokerClient:
         return [TradingAccount.from_json(i) for i in self.trading_accounts_json(account_uuid, email)]
 
     def trading_account(self, system_uuid: str, login: str) -> TradingAccount:
-        data = self._json(
-            "GET", paths.TRADING_ACCOUNT, params={"systemUuid": system_uuid, "login": login}
-        )
-        return TradingAccount.from_json(data or {})
+        data = self.http.json("GET", self.paths.trading_account,
+                              params={"systemUuid": system_uuid, "login": login})
+        if not isinstance(data, dict):
+            raise UnexpectedResponse("GET trading-account: the answer is not an object")
+        return TradingAccount.from_json(data)
 
-    def _pages(self, template: str, params: dict) -> Iterable[dict]:
-        """Follow a Spring page envelope from page 0 to its last page."""
-        page = 0
-        while page < MAX_PAGES:
-            body = self._json(
-                "GET", template, params={**params, "page": page, "size": paths.PAGE_SIZE}
-            ) or {}
-            content = [c for c in body.get("content") or [] if isinstance(c, dict)]
-            yield from content
-            total_pages = body.get("totalPages")
-            page += 1
-            if not content or (isinstance(total_pages, int) and page >= total_pages):
-                return
+    def _search(self, template: str, params: dict) -> list[dict]:
+        """A paged search at the largest page size, or at the default size if that is refused."""
+        for size in dict.fromkeys((self.kind.max_page_size, paging.DEFAULT_SIZE)):
+            def fetch(page: int, size=size) -> Any:
+                return self.http.json("GET", template, params={**params, "page": page,
+                                                               "size": size})
+            try:
+                return list(paging.walk(fetch, size, f"GET {template}"))
+            except Rejected as exc:
+                if exc.status != 400 or size == paging.DEFAULT_SIZE:
+                    raise
+                log.warning("GET %s refused page size %d; asking for %d", template, size,
+                            paging.DEFAULT_SIZE)
+        return []  # pragma: no cover - the last size either returns or raises
 
     # -- platform --------------------------------------------------------------------------
 
     def one_time_token(self, email: str, validity_seconds: int = 30) -> str:
-        """A one-time platform login token; the response shape is unpublished, so accept each form."""
-        response = self._call(
-            "POST", paths.ONE_TIME_TOKEN, json={"email": email, "validityTime": validity_seconds}
-        )
-        self._raise_for_status(response)
+        """A one-time platform login token; the answer's shape is unpublished, so accept each form."""
+        text = self.http.text("POST", self.paths.one_time_token,
+                              json={"email": email, "validityTime": validity_seconds}).strip()
         try:
-            body = response.json()
+            body: Any = json.loads(text)
         except ValueError:
-            body = response.text.strip()
+            body = text
         if isinstance(body, dict):
             body = body.get("token") or body.get("oneTimeToken") or body.get("value")
-        if not isinstance(body, str) or not body:
-            raise BrokerUnavailable("one-time token response carried no token")
+        if not isinstance(body, str) or not body or any(c.isspace() for c in body):
+            raise UnexpectedResponse("one-time token answer carried no token")
         return body

@@ -54,3 +54,15 @@ class Rejected(BrokerError):
 
 class EmailTaken(Rejected):
     """An Account with this email already exists at the broker."""
+
+
+class UnexpectedResponse(BrokerUnavailable):
+    """Broker-API answered 2xx with a body the portal cannot read (not JSON, or another shape).
+
+    Treated as an outage: for a write, the broker may have applied it.
+    """
+
+
+class NotReady(BrokerError):
+    """The portal cannot send this call as configured: the API key may not read the roles or
+    branches, or the configured role or branch name does not exist at the broker."""

@@ -21,19 +21,46 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def _number(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, bool) or isinstance(value, (dict, list)):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value).strip())
     except ArithmeticError:
         return None
+    return number if number.is_finite() else None
 
 
 def _int(value: Any, default: int | None = None) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """An integer sent as a number or a string ("100", "100.0"); ``default`` otherwise."""
+    number = _number(value)
+    if number is None or not number.is_finite() or number != number.to_integral_value():
         return default
+    return int(number)
+
+
+def _bool(value: Any, default: bool = False) -> bool:
+    """A flag sent as a JSON boolean or as a string ("false" must not read as True)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+        return default
+    if isinstance(value, (int, float)):
+        return value != 0
+    return default
+
+
+def _text(value: Any) -> str:
+    """An identifier sent as a string or a number (a login may come as 12345 or "12345")."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _dict(value: Any) -> dict:
@@ -67,7 +94,7 @@ class TradingSystem:
             uuid=str(data.get("uuid") or ""),
             name=str(data.get("name") or ""),
             system_type=str(data.get("systemType") or "").upper(),
-            demo=data.get("demo"),
+            demo=_bool(data.get("demo")) if data.get("demo") is not None else None,
         )
 
 
@@ -98,13 +125,13 @@ class Offer:
             uuid=str(data.get("uuid") or ""),
             name=str(data.get("name") or ""),
             currency=str(data.get("currency") or ""),
-            demo=bool(data.get("demo")),
-            hidden=bool(data.get("hidden")),
+            demo=_bool(data.get("demo")),
+            hidden=_bool(data.get("hidden")),
             leverage=_int(data.get("leverage")),
             initial_deposit=_number(data.get("initialDeposit")),
-            verification_required=bool(data.get("verificationRequired")),
+            verification_required=_bool(data.get("verificationRequired")),
             # Absent means the broker's default behaviour: accounts are created at once.
-            auto_creation=data.get("tradingAccountAutoCreation") is not False,
+            auto_creation=_bool(data.get("tradingAccountAutoCreation"), default=True),
             description=str(data.get("description") or ""),
             group_name=str(data.get("groupName") or ""),
             system=TradingSystem.from_json(system) if isinstance(system, Mapping) else None,
@@ -207,7 +234,7 @@ class TradingAccount:
         finance = _dict(data.get("financeInfo"))
         return cls(
             uuid=str(data.get("uuid") or ""),
-            login=str(data.get("login") or ""),
+            login=_text(data.get("login")),
             offer_uuid=str(data.get("offerUuid") or ""),
             system_uuid=str(data.get("systemUuid") or ""),
             account_uuid=str(info.get("uuid") or ""),

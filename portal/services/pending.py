@@ -10,7 +10,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..brokerapi import BrokerError, BrokerUnavailable, EmailTaken, RateLimited, Rejected
+from ..brokerapi import (
+    BrokerError, BrokerUnavailable, EmailTaken, NotReady, RateLimited, Rejected,
+)
 from ..extensions import broker, db
 from ..models import OperationState, PortalUser, SignupAttempt, TradingAccountRequest, utcnow
 from .. import metrics
@@ -133,8 +135,8 @@ def complete_signup(attempt: SignupAttempt) -> None:
                     return _taken(attempt)
         elif not onboarding.provably_ours(account, attempt):
             return _taken(attempt)
-    except (BrokerUnavailable, RateLimited) as exc:
-        onboarding.park(attempt, str(exc))
+    except (BrokerUnavailable, RateLimited, NotReady) as exc:
+        onboarding.park(attempt, str(exc))  # NotReady: sent once the broker's set-up allows
         return None
     except Rejected as exc:
         return fail_signup(attempt, exc.detail or "rejected")

@@ -119,11 +119,16 @@ def open_platform():
     form = PostForm()
     if not form.validate_on_submit():
         return render_error(400)
-    url, with_token = platform.login_url(current_user)
-    if not with_token:
+    url, handover = platform.login_url(current_user)
+    if handover is platform.Handover.LOGIN:
         flash(_("We could not log you in to the platform automatically. "
                 "Please log in there with your email and password."), "info")
         return render_template("accounts/platform_manual.html", platform_url=url)
+    if handover is platform.Handover.RETRY:
+        flash(_("Our trading services did not answer, so we could not log you in to the "
+                "platform automatically. Please try again, or log in there with your email "
+                "and password."), "info")
+        return render_template("accounts/platform_manual.html", platform_url=url, form=form)
     response = redirect(url, code=303)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from ..brokerapi import BrokerError
+from ..brokerapi import BrokerError, NotReady
 from ..extensions import db
 from ..i18n import current_language, gettext as _
 from ..models import PortalUser
@@ -97,6 +97,11 @@ def _register(form: RegisterForm, visible):
         current_app.logger.warning("sign-up refused by Broker-API")
         flash(_("The broker did not accept these details: %(detail)s",
                 detail=exc.detail or "-"), "error")
+    except NotReady as exc:
+        current_app.logger.error("sign-up refused: the portal is not ready (%s)", exc)
+        flash(_("Sign-up is not open yet: the portal is still being set up with our trading "
+                "services. Nothing was created; please try again later."), "error")
+        status = 503
     except BrokerError:
         current_app.logger.warning("sign-up failed: Broker-API unavailable")
         flash(_("We could not reach our trading services, so your account was not created. "

@@ -87,12 +87,20 @@ def test_other_rejections_keep_the_broker_detail(client, sb):
     assert not isinstance(caught.value, EmailTaken) and caught.value.detail
 
 
-@pytest.mark.parametrize("lookup", ["insensitive", "exact"])
 @pytest.mark.parametrize("not_found", ["404", "empty200"])
-def test_find_account_ignores_case_whatever_the_broker_does(client, sb, lookup, not_found):
-    sb.variants.email_lookup, sb.variants.not_found = lookup, not_found
+def test_find_account_ignores_case_where_the_broker_does(client, sb, not_found):
+    sb.variants.not_found = not_found
     assert client.find_account("legacy.trader@example.com").uuid == seed.ACCOUNT_LEGACY
     assert client.find_account("nobody@example.com") is None
+
+
+def test_find_account_on_a_case_exact_broker_finds_the_stored_form_only(client, sb):
+    """by-email only, never the free-text search: an exact broker needs the stored case."""
+    sb.variants.email_lookup = "exact"
+    assert client.find_account(seed.EMAIL_LEGACY).uuid == seed.ACCOUNT_LEGACY
+    assert client.find_account("ann@example.com").uuid == seed.ACCOUNT_ANN  # stored lower case
+    assert client.find_account("legacy.trader@example.com") is None
+    assert sb.call_count("search_accounts") == 0
 
 
 @pytest.mark.parametrize("not_found", ["404", "empty200"])
@@ -102,14 +110,15 @@ def test_unknown_uuid_is_not_found(client, sb, not_found):
         client.account_by_uuid("00000000-0000-4000-8000-00000000dead")
 
 
-@pytest.mark.parametrize("max_page_size", [None, 5])
-def test_trading_accounts_follow_every_page_and_keep_only_the_owner(client, sb, max_page_size):
+@pytest.mark.parametrize("max_page_size, pages", [(None, 1), (1000, 1), (5, 3)])
+def test_trading_accounts_follow_every_page_and_keep_only_the_owner(client, sb, max_page_size,
+                                                                    pages):
     sb.variants.max_page_size = max_page_size
     items = client.trading_accounts(seed.ACCOUNT_LEGACY, seed.EMAIL_LEGACY)
     assert len(items) == 12 and {t.account_uuid for t in items} == {seed.ACCOUNT_LEGACY}
+    assert sb.call_count("trading_accounts") == pages  # the largest page the broker serves
     ann = client.trading_accounts(seed.ACCOUNT_ANN, seed.EMAIL_ANN)
     assert ann and {t.account_uuid for t in ann} == {seed.ACCOUNT_ANN}
-    assert sb.call_count("trading_accounts") >= 3
 
 
 def test_null_finance_values_stay_none(client):

@@ -46,7 +46,7 @@ def live_app(served, portal_db):
     numbers["BROKER_BUDGET_PER_MINUTE"] = int(numbers["BROKER_BUDGET_PER_MINUTE"])
     app = make_app(sb, portal_db, BROKER_TRANSPORT=None, BROKER_API_URL=url,
                    SECRET_KEY=SETTINGS["SECRET_KEY"], RATELIMIT_ENABLED=False, **numbers)
-    app.extensions["broker"]._sleep = time.sleep
+    app.extensions["broker"].http.sleep = time.sleep
     yield app
     app.extensions["broker"].close()
 
