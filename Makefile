@@ -48,10 +48,10 @@ e2e: $(BIN)/.installed chromium ## Run only the Playwright browser tests (E2E_BA
 	echo "e2e artifacts in $(CURDIR)/e2e/artifacts/: pages/ (screenshots), failures/ (traces: $(BIN)/playwright show-trace <file>), logs/"; \
 	exit $$status
 
-verify-broker: $(BIN)/.installed ## Read-only checks against the real Broker-API in BROKER_API_URL/BROKER_API_TOKEN
+verify-broker: $(BIN)/.installed ## Conformance table for the broker in BROKER_API_URL/BROKER_API_TOKEN/BROKER_API_KIND (VERIFY_ARGS=--write)
 	@if [ -z "$$BROKER_API_URL" ] || [ -z "$$BROKER_API_TOKEN" ]; then \
 		echo "verify-broker: skipped (set BROKER_API_URL and BROKER_API_TOKEN to check a real broker)"; \
-	else $(BIN)/flask --app app verify-broker; fi
+	else $(BIN)/flask --app app verify-broker $(VERIFY_ARGS); fi
 
 security: $(BIN)/.installed ## Hostile-input property tests, the fault matrix and a bandit scan
 	$(BIN)/pytest -q tests/security tests/reliability
