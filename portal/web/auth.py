@@ -24,8 +24,15 @@ def actor() -> audit.Actor:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A same-site path to go on to after a form, or None for the caller's own default.
+
+    Only a path of printable ASCII (no space, no control character: a CR/LF would break the
+    Location header after the form already acted) starting with a single ``/``; no scheme,
+    host, protocol-relative or backslash tricks. Every redirect target a visitor can set goes
+    through here.
+    """
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or not all("!" <= c <= "~" for c in target)):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

@@ -31,7 +31,10 @@ def test_login_follows_same_site_next(registered, client):
     assert response.status_code == 302 and response.headers["Location"] == "/accounts/new"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
+    "/\r\nX-Injected: 1", "/accounts\x00", "/accounts\t", "/ accounts", "/accounts\u2028x",
+])
 def test_login_ignores_offsite_next(registered, client, target):
     response = client.post("/login", data={"email": "nora@example.com", "password": "Sunny-Day42",
                                            "next": target})
@@ -86,3 +89,16 @@ def test_login_upgrades_a_hash_made_with_old_parameters(app, registered):
     registered.login(email="nora@example.com")
     with app.app_context():
         assert "m=7168,t=5,p=1" in db.session.scalar(db.select(PortalUser.password_hash))
+
+
+@pytest.mark.parametrize("target", ["/\r\nX-Injected: 1", "/a\x7fb"])
+def test_a_control_character_in_next_falls_back_on_every_redirect_target(
+        registered, client, target):
+    """Login, the consent answer and resending the confirmation share one check."""
+    login = client.post("/login", data={"email": "nora@example.com", "password": "Sunny-Day42",
+                                        "next": target})
+    assert login.status_code == 302 and login.headers["Location"] == "/accounts"
+    resend = client.post("/confirm/resend", data={"next": target})
+    assert resend.status_code == 302 and resend.headers["Location"] == "/accounts"
+    consent = client.post("/consent", data={"consent-accept": "y", "consent-next": target})
+    assert consent.status_code == 303 and "X-Injected" not in consent.headers["Location"]
