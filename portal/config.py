@@ -9,6 +9,10 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
+# Keys this repository itself uses (development, tests, browser tests, bench): never production's.
+KNOWN_KEYS = {DEFAULT_SECRET_KEY, "test-secret", "e2e-secret", "scale-secret", "bench-secret"}
+MIN_KEY_BYTES = 32
+DEVELOPMENT_URL = "http://127.0.0.1:8000"  # where `make run` serves the portal by default
 SANDBOX_URL = "http://127.0.0.1:8081"
 SANDBOX_TOKEN = "sandbox-token"
 
@@ -28,6 +32,9 @@ def _bool(env, name, default):
 def from_env(env=None) -> dict:
     """Return the Flask config mapping built from ``env`` (default: ``os.environ``)."""
     env = os.environ if env is None else env
+    portal_url = (env.get("PORTAL_URL") or "").rstrip("/") or None
+    # Behind HTTPS every cookie is Secure, whatever SESSION_COOKIE_SECURE says.
+    secure = _bool(env, "SESSION_COOKIE_SECURE", False) or (portal_url or "").startswith("https:")
     return {
         "PORTAL_ENV": env.get("PORTAL_ENV", "development"),
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
@@ -71,7 +78,8 @@ def from_env(env=None) -> dict:
         "PLATFORM_URL": env.get("PLATFORM_URL", "http://127.0.0.1:8081/platform").rstrip("/"),
         "DEPOSIT_URL": env.get("DEPOSIT_URL", "http://127.0.0.1:8081/deposit"),
         "ALLOW_SANDBOX_IN_PRODUCTION": _bool(env, "ALLOW_SANDBOX_IN_PRODUCTION", False),
-        "PORTAL_URL": (env.get("PORTAL_URL") or "").rstrip("/") or None,
+        "PORTAL_URL": portal_url,
+        "ALLOW_INSECURE_HTTP": _bool(env, "ALLOW_INSECURE_HTTP", False),
         "SMTP_URL": env.get("SMTP_URL") or None,
         "SMTP_SECURITY": env.get("SMTP_SECURITY", "starttls").strip().lower(),
         "SMTP_TIMEOUT": _float(env, "SMTP_TIMEOUT", 10.0),
@@ -90,8 +98,8 @@ def from_env(env=None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", False),
-        "REMEMBER_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int(env, "REMEMBER_DAYS", 14)),
@@ -109,17 +117,34 @@ def secret_keys(config) -> list[str]:
     return [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]
 
 
+def _weak(key: str | None) -> bool:
+    return not key or key in KNOWN_KEYS or len(key.encode()) < MIN_KEY_BYTES
+
+
 def check_production(config: dict) -> None:
-    """Refuse to start in production with a default secret, no PORTAL_URL or the sandbox broker."""
+    """Refuse to start in production with weak or missing secrets, no https PORTAL_URL, an
+    open /metrics or the sandbox broker."""
     if config.get("PORTAL_ENV") != "production":
         return
-    if config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise RuntimeError("SECRET_KEY must be set in production")
-    if DEFAULT_SECRET_KEY in (config.get("SECRET_KEY_FALLBACKS") or ()):
-        raise RuntimeError("SECRET_KEY_FALLBACKS must not hold the development key in production")
+    if _weak(config["SECRET_KEY"]):
+        raise RuntimeError(f"SECRET_KEY must be a random value of at least {MIN_KEY_BYTES} bytes "
+                           "in production (python -c 'import secrets; "
+                           "print(secrets.token_urlsafe(48))')")
+    if any(_weak(key) for key in config.get("SECRET_KEY_FALLBACKS") or ()):
+        raise RuntimeError("SECRET_KEY_FALLBACKS must not hold a development or short key "
+                           "in production")
+    if not config.get("PENDING_SECRET_KEY"):
+        raise RuntimeError("PENDING_SECRET_KEY must be set in production (it seals parked "
+                           "sign-ups' passwords; a key derived from SECRET_KEY is not enough)")
+    if not config.get("METRICS_TOKEN"):
+        raise RuntimeError("METRICS_TOKEN must be set in production (/metrics shows the pending "
+                           "backlog and the Broker-API budget)")
     if not config.get("PORTAL_URL"):
         # Links in mails must never be built from a request's Host header (reset-link poisoning).
         raise RuntimeError("PORTAL_URL must be set in production")
+    if not config["PORTAL_URL"].startswith("https://") and not config.get("ALLOW_INSECURE_HTTP"):
+        raise RuntimeError("PORTAL_URL must be https in production; set ALLOW_INSECURE_HTTP=1 "
+                           "only for a closed test network")
     sandbox = config["BROKER_API_URL"] == SANDBOX_URL or config["BROKER_API_TOKEN"] == SANDBOX_TOKEN
     if sandbox and not config.get("ALLOW_SANDBOX_IN_PRODUCTION"):
         raise RuntimeError(

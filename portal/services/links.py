@@ -7,12 +7,12 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from ..brokerapi import BrokerError
-from ..config import secret_keys
+from ..config import DEVELOPMENT_URL, secret_keys
 from ..extensions import broker, db
 from ..models import UsedLink, utcnow
 
@@ -124,11 +124,13 @@ def set_broker_password(purpose: str, token: str, account_uuid: str, password: s
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for a mail: under PORTAL_URL, or the request's host where that is unset."""
-    base = current_app.config.get("PORTAL_URL")
-    if not base and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = base or "http://localhost"  # development outside a request (a CLI command)
+    """An absolute URL for a mail: under PORTAL_URL, never the request's Host header.
+
+    A Host header is the visitor's to choose (a reset link mailed to attacker.example); without
+    PORTAL_URL (development only: production refuses to start) the links point where
+    `make run` serves the portal, which the worker's mails need as much as a request's.
+    """
+    base = current_app.config.get("PORTAL_URL") or DEVELOPMENT_URL
     parts = urlsplit(base)
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
                                        url_scheme=parts.scheme or "https")

@@ -13,8 +13,8 @@ def test_local_mailbox_lists_mail_with_clickable_links(app, trader, client):
     html = client.get("/dev/mail").get_data(as_text=True)
     assert "Welcome: your trading account details" in html and "local@example.com" in html
     assert "<time datetime=" in html
-    (confirm,) = set(re.findall(r'<a href="(http://localhost/confirm/[^"]+)"', html))
-    assert client.get(confirm.removeprefix("http://localhost")).headers["Location"] == "/accounts"
+    (confirm,) = set(re.findall(r'<a href="(http://127.0.0.1:8000/confirm/[^"]+)"', html))
+    assert client.get(confirm.removeprefix("http://127.0.0.1:8000")).headers["Location"] == "/accounts"
     assert "Please confirm your email address" not in client.get("/accounts").get_data(as_text=True)
 
 

@@ -60,7 +60,7 @@ def test_forgot_password_mails_a_link_that_sets_the_new_password_at_the_broker_a
     assert message["Subject"] == "Reset your password"
     assert message.get_content_type() == "multipart/alternative"
     path = link(message, "/password/reset/")
-    assert f'href="http://localhost{path}"' in html_of(message)
+    assert f'href="http://127.0.0.1:8000{path}"' in html_of(message)
     form = client.get(path).get_data(as_text=True)
     assert '<label for="password">New password</label>' in form
     assert '<label for="confirm">Confirm new password</label>' in form
@@ -263,3 +263,12 @@ def test_every_self_service_form_needs_a_csrf_token(sb, tmp_path, path):
     client = make_app(sb, f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True).test_client()
     response = client.post(path, data={"email": "a@example.com", "password": NEW, "confirm": NEW})
     assert response.status_code == 400 and "Bad request" in response.get_data(as_text=True)
+
+
+def test_a_forged_host_header_never_reaches_a_mailed_link(registered, client, inbox):
+    """Development too: links are built on the configured URL, never on the Host header."""
+    client.post("/password/forgot", data={"email": EMAIL},
+                headers={"Host": "attacker.example"})
+    message = inbox.last(EMAIL)
+    assert "attacker.example" not in html_of(message)
+    assert 'href="http://127.0.0.1:8000/password/reset/' in html_of(message)

@@ -120,22 +120,47 @@ def test_a_form_opened_in_another_tab_before_logging_in_still_works_after_it(sb,
     assert "You are logged in as tabs@example.com" in client.get("/accounts").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("env,reason", [
-    ({"PORTAL_ENV": "production"}, "SECRET_KEY"),
-    ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault"}, "PORTAL_URL"),
-    ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault",
-      "SECRET_KEY_FALLBACKS": "dev-only-change-me"}, "SECRET_KEY_FALLBACKS"),
-    ({"PORTAL_ENV": "production", "SECRET_KEY": "s3cret-from-vault",
-      "PORTAL_URL": "https://portal.example"}, "sandbox"),
+STRONG = "k" * 40
+PENDING_KEY = "cGVuZGluZy1rZXktb2YtdGhpcnR5LXR3by1ieXRlcyE="  # 32 bytes, URL-safe base64
+PRODUCTION = {"PORTAL_ENV": "production", "SECRET_KEY": STRONG, "PENDING_SECRET_KEY": PENDING_KEY,
+              "METRICS_TOKEN": "metrics-token", "PORTAL_URL": "https://portal.example",
+              "BROKER_API_URL": "https://broker.example", "BROKER_API_TOKEN": "broker-key"}
+
+
+@pytest.mark.parametrize("change,reason", [
+    ({"SECRET_KEY": None}, "SECRET_KEY"),
+    ({"SECRET_KEY": "x"}, "SECRET_KEY must be a random value of at least 32 bytes"),
+    ({"SECRET_KEY": "s3cret-from-vault"}, "at least 32 bytes"),
+    ({"SECRET_KEY": "test-secret"}, "SECRET_KEY"),
+    ({"SECRET_KEY_FALLBACKS": "dev-only-change-me"}, "SECRET_KEY_FALLBACKS"),
+    ({"SECRET_KEY_FALLBACKS": "short"}, "SECRET_KEY_FALLBACKS"),
+    ({"PENDING_SECRET_KEY": None}, "PENDING_SECRET_KEY"),
+    ({"METRICS_TOKEN": None}, "METRICS_TOKEN"),
+    ({"PORTAL_URL": None}, "PORTAL_URL"),
+    ({"PORTAL_URL": "http://portal.example"}, "https"),
+    ({"BROKER_API_URL": None, "BROKER_API_TOKEN": None}, "sandbox"),
 ])
-def test_production_refuses_default_secrets_and_the_sandbox(monkeypatch, env, reason):
-    for key in ("SECRET_KEY", "BROKER_API_URL", "BROKER_API_TOKEN", "ALLOW_SANDBOX_IN_PRODUCTION",
-                "PORTAL_URL", "SECRET_KEY_FALLBACKS"):
+def test_production_refuses_weak_or_missing_settings(monkeypatch, change, reason):
+    for key in (*PRODUCTION, "SECRET_KEY_FALLBACKS", "ALLOW_SANDBOX_IN_PRODUCTION",
+                "ALLOW_INSECURE_HTTP", "SESSION_COOKIE_SECURE"):
         monkeypatch.delenv(key, raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
+    for key, value in {**PRODUCTION, **change}.items():
+        if value is not None:
+            monkeypatch.setenv(key, value)
     with pytest.raises(RuntimeError, match=reason):
         create_app()
+
+
+def test_production_with_an_https_portal_url_sends_only_secure_cookies(monkeypatch):
+    for key in ("SECRET_KEY_FALLBACKS", "SESSION_COOKIE_SECURE", "ALLOW_INSECURE_HTTP"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in PRODUCTION.items():
+        monkeypatch.setenv(key, value)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    monkeypatch.setenv("PORTAL_URL", "http://portal.internal")
+    monkeypatch.setenv("ALLOW_INSECURE_HTTP", "1")
+    assert create_app().config["SESSION_COOKIE_SECURE"] is False
 
 
 def test_audit_tail_lists_logins_and_failures(app, trader):
