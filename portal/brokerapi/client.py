@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -30,6 +31,7 @@ log = logging.getLogger("portal.brokerapi")
 # Answers a by-email lookup may give for an unknown email (none is documented): 404 on v1 and
 # in v2's client code, 400 in v2's client code too, 422 as v1's validation status.
 NO_SUCH_ACCOUNT = (400, 404, 422)
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9._~+/=-]{8,512}")
 # The API right a CRM user needs for each list the portal resolves names in.
 READ_PERMISSION = {"roles": "API ACCESS: read roles", "branches": "API ACCESS: read branches"}
 
@@ -282,7 +284,8 @@ class BrokerClient:
         so only items whose owner uuid is this Account are kept.
         """
         items = self._search(self.paths.trading_accounts, {"query": email.strip()})
-        return [i for i in items if (i.get("accountInfo") or {}).get("uuid") == account_uuid]
+        return [i for i in items if isinstance(i.get("accountInfo"), dict)
+                and i["accountInfo"].get("uuid") == account_uuid]
 
     def trading_accounts(self, account_uuid: str, email: str) -> list[TradingAccount]:
         """Every trading account of the Account ``account_uuid`` (whose email is ``email``)."""
@@ -322,6 +325,8 @@ class BrokerClient:
             body = text
         if isinstance(body, dict):
             body = body.get("token") or body.get("oneTimeToken") or body.get("value")
-        if not isinstance(body, str) or not body or any(c.isspace() for c in body):
+        # A token is one word of URL-safe characters; anything else (an HTML page from a proxy
+        # or WAF in front of the API) is no token.
+        if not isinstance(body, str) or not TOKEN_SHAPE.fullmatch(body):
             raise UnexpectedResponse("one-time token answer carried no token")
         return body

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -15,9 +15,13 @@ def parse_time(value: Any) -> datetime | None:
     if not value or not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    # A timestamp sent without an offset is the broker's server time, which is GMT (REFERENCE.md
+    # section 1): read it as UTC, never as a naive datetime, which the portal cannot compare with
+    # its own aware ones (onboarding.provably_ours would raise TypeError).
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 def _number(value: Any) -> Decimal | None:

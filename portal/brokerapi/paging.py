@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Iterator
 
+from .errors import UnexpectedResponse
+
 log = logging.getLogger("portal.brokerapi")
 
 MAX_PAGES = 5
@@ -26,7 +28,9 @@ def walk(fetch: Callable[[int], Any], size: int, what: str,
     seen: set[str] = set()
     for page in range(max_pages):
         body = fetch(page)
-        body = body if isinstance(body, dict) else {}
+        if not isinstance(body, dict) or not isinstance(body.get("content") or [], list):
+            # Read as "nothing found" it would show a trader no accounts, and cache that.
+            raise UnexpectedResponse(f"{what}: expected a page object with a 'content' list")
         content = [c for c in body.get("content") or [] if isinstance(c, dict)]
         new = [c for c in content if str(c.get("uuid") or id(c)) not in seen]
         seen.update(str(c.get("uuid") or id(c)) for c in new)
