@@ -8,9 +8,9 @@ import pytest
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from flask_babel import force_locale
 
 from portal.config import from_env
-from portal.i18n import in_language
 from portal.web.formatting import (DATE_PATTERNS, DATETIME_PATTERNS, NUMBER_SYMBOLS, dateformat,
                                    datetimeformat, duration, money)
 from tests.support import make_app
@@ -30,7 +30,7 @@ def test_every_portal_language_has_cldrs_decimal_and_group_symbols(code):
 def test_amounts_read_as_babel_writes_them_in_each_language(app, code, places):
     pattern = "#,##0" + ("." + "0" * places if places else "")
     quantum = Decimal(1).scaleb(-places)
-    with app.test_request_context(), in_language(code):
+    with app.test_request_context(), force_locale(code):
         for amount in AMOUNTS:
             rounded = Decimal(str(amount)).quantize(quantum, rounding=ROUND_HALF_UP)
             assert money(amount, places) == format_decimal(rounded, pattern, locale=code), amount
@@ -41,7 +41,7 @@ def test_amounts_round_half_up_to_the_brokers_precision_and_carry_the_currency(a
         assert money("999.995", 2, "USD") == "1,000.00 USD"
         assert money("1234.5", 0) == "1,235"
         assert money(None) == "\u2014"
-    with app.test_request_context(), in_language("pl"):
+    with app.test_request_context(), force_locale("pl"):
         assert money("1234567.891", 2, "PLN") == "1\u00a0234\u00a0567,89 PLN"
 
 
@@ -53,7 +53,7 @@ TIMES = [datetime(2026, 1, 2, hour, minute, second) for hour, minute, second in
 
 @pytest.mark.parametrize("code", sorted(DATE_PATTERNS))
 def test_dates_read_as_babel_writes_them_in_each_language(app, code):
-    with app.test_request_context(), in_language(code):
+    with app.test_request_context(), force_locale(code):
         for form in DATE_PATTERNS[code]:
             for day in DAYS:
                 assert dateformat(day, form) == format_date(day, form, locale=code), (form, day)
@@ -62,7 +62,7 @@ def test_dates_read_as_babel_writes_them_in_each_language(app, code):
 
 @pytest.mark.parametrize("code", sorted(DATETIME_PATTERNS))
 def test_times_read_as_babel_writes_them_in_utc_in_each_language(app, code):
-    with app.test_request_context(), in_language(code):
+    with app.test_request_context(), force_locale(code):
         for form in DATETIME_PATTERNS[code]:
             for moment in TIMES + [d.replace(month=m) for d in TIMES[:2] for m in range(2, 13)]:
                 assert datetimeformat(moment, form) == format_datetime(
@@ -73,7 +73,7 @@ def test_times_read_as_babel_writes_them_in_utc_in_each_language(app, code):
 
 def test_a_time_with_a_zone_is_shown_in_utc(app):
     warsaw_midnight = datetime(2026, 5, 31, 0, 30, tzinfo=timezone(timedelta(hours=2)))
-    with app.test_request_context(), in_language("pl"):
+    with app.test_request_context(), force_locale("pl"):
         assert dateformat(warsaw_midnight, "long") == "30 maja 2026"
         assert datetimeformat(warsaw_midnight) == "30 maj 2026, 22:30:00"
     with app.test_request_context():
@@ -97,7 +97,7 @@ def test_a_links_lifetime_is_told_exactly_in_the_largest_unit_that_fits(app, lif
                                                                         polish):
     with app.test_request_context():
         assert duration(lifetime) == english
-    with app.test_request_context(), in_language("pl"):
+    with app.test_request_context(), force_locale("pl"):
         assert duration(lifetime) == polish
 
 
