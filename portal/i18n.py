@@ -136,8 +136,6 @@ def country_names() -> list[tuple[str, str]]:
     return list(_country_names(current_language()))
 
 
-
-
 class _TextLazyString(LazyString):
     """Flask-Babel's lazy string, written into HTML as text.
 
