@@ -8,11 +8,6 @@ from pathlib import Path
 # process), whenever those happen to be installed (test tools bring them). The portal never
 # runs that tool, so its import is blocked; httpx then defines a stub in its place.
 sys.modules.setdefault("httpx._main", None)
-# Flask-WTF imports its i18n module, which imports Babel whenever it is installed (the test
-# tools install it to extract and compile the catalogues), then Flask-Babel. The portal's forms
-# take WTForms' messages from portal.i18n, so that module is blocked too; Flask-WTF then goes
-# without it, as it does where Babel is not installed.
-sys.modules.setdefault("flask_wtf.i18n", None)
 
 from flask import Flask  # noqa: E402
 

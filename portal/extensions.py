@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -11,6 +12,7 @@ from .cache import make_cache
 
 db = SQLAlchemy()
 csrf = CSRFProtect()
+babel = Babel()
 login_manager = LoginManager()
 
 

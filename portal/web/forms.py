@@ -10,16 +10,13 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioF
 from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, StopValidation,
                                 ValidationError)
 
-from ..i18n import country_names, lazy_gettext as _l, wtforms_translations
+from ..i18n import country_names, lazy_gettext as _l
 from ..services import passwords
 
 
 class PortalForm(FlaskForm):
-    """Base of every form: WTForms' own messages in the page's language, loaded once per process."""
-
-    class Meta:
-        def get_translations(self, form):
-            return wtforms_translations()
+    """Base of every form. WTForms' own messages ("This field is required.") come in the page's
+    language through Flask-WTF and Flask-Babel (WTF_I18N_ENABLED, on by default)."""
 
 
 def _strip(value):

@@ -202,9 +202,10 @@ def test_a_polish_validator_message_is_shown_as_text(client, trader):
 def test_a_lazy_string_stands_in_for_its_translation(app):
     from flask import flash, get_flashed_messages
     from flask.json.tag import TaggedJSONSerializer
+    from flask_babel import force_locale
     from markupsafe import Markup, escape
 
-    from portal.i18n import gettext, in_language, lazy_gettext, ngettext
+    from portal.i18n import gettext, lazy_gettext, ngettext
 
     label = lazy_gettext("Confirm password")
     limit = lazy_gettext("Use at most %(n)d characters.", n=5)
@@ -215,13 +216,13 @@ def test_a_lazy_string_stands_in_for_its_translation(app):
         assert hash(label) == hash("Powtórz hasło") and {label: 1}["Powtórz hasło"] == 1
         assert len(label) == len("Powtórz hasło") and "hasło" in label
         assert label + "!" == "Powtórz hasło!" and "» " + label == "» Powtórz hasło"
-        assert f"{label:>15}" == "  Powtórz hasło" and label.upper() == "POWTÓRZ HASŁO"
+        assert f"» {label}" == "» Powtórz hasło" and label.upper() == "POWTÓRZ HASŁO"
         assert str(limit) == "Maksymalna liczba znaków: 5." and limit % {} == str(limit)
         assert escape(rule) == Markup(escape(str(rule))) and "&lt; i &gt;" in rule.__html__()
         assert Markup("<p>%s</p>") % rule == Markup(f"<p>{escape(str(rule))}</p>")
         assert gettext("Hello %(name)s", name="Ola") == "Hello Ola"
         assert ngettext("%(num)d day", "%(num)d days", 3) == "3 dni"
-        with in_language("en"):
+        with force_locale("en"):
             assert str(label) == "Confirm password"
         assert str(label) == "Powtórz hasło"
         # A flashed lazy message is kept in the session as its text in this request's language.
@@ -229,3 +230,20 @@ def test_a_lazy_string_stands_in_for_its_translation(app):
         serializer = TaggedJSONSerializer()
         kept = serializer.loads(serializer.dumps({"flashes": get_flashed_messages()}))
         assert kept["flashes"] == ["Powtórz hasło"]
+
+
+def test_wtforms_own_messages_come_in_the_pages_language(app):
+    # Flask-WTF takes WTForms' catalogue in Flask-Babel's locale (WTF_I18N_ENABLED by default).
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    from portal.web.forms import PortalForm
+
+    class Form(PortalForm):
+        name = StringField(validators=[InputRequired()])
+
+    for query, expected in (("?lang=pl", "To pole jest wymagane."),
+                            ("?lang=en", "This field is required.")):
+        with app.test_request_context(f"/{query}", method="POST", data={"name": ""}):
+            form = Form()
+            assert not form.validate() and form.name.errors == [expected]

@@ -7,8 +7,8 @@ from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
-from ...i18n import in_language
 from .base import MailError, Mailer
 from .folder import FolderMailer, StoredMail
 from .smtp import SMTPMailer
@@ -47,7 +47,7 @@ def compose(to: str, template: str, subject, language: str | None = None,
             **context) -> EmailMessage:
     """Render ``mail/<template>.txt`` and ``.html`` in the trader's language into one message."""
     config = current_app.config
-    with in_language(_locale(language)):
+    with force_locale(_locale(language)):
         subject_text = str(subject)
         text = render_template(f"mail/{template}.txt", subject=subject_text, **context)
         html = render_template(f"mail/{template}.html", subject=subject_text, **context)
