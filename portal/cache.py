@@ -7,9 +7,30 @@ import json
 import threading
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
-from .redisclient import Redis, RedisError
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+TIMEOUT = 1.0  # seconds for connecting to Redis and for each answer
+
+
+@lru_cache(maxsize=8)
+def redis_client(url: str) -> redis.Redis:
+    """The process's redis-py client for ``url``, shared by the cache, the rate limits and the
+    Broker-API budget.
+
+    Calls fail fast: connecting and each answer wait TIMEOUT. A connection that broke is
+    replaced and the command sent again once, at once; a command whose answer timed out is not
+    sent again, as it may have run. redis-py's pool notices a fork by its pid and a child
+    (gunicorn --preload) opens connections of its own. ``rediss://`` checks the server's
+    certificate and host name; ``?ssl_cert_reqs=none`` turns that off.
+    """
+    return redis.Redis.from_url(
+        url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT,
+        retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)))
 
 
 class BoundedMap:
@@ -72,31 +93,30 @@ class RedisCache:
     """TTL cache shared by every process through Redis; values stored as JSON."""
 
     def __init__(self, url: str, prefix: str = "portal:"):
-        self._redis = Redis(url)
+        self._redis = redis_client(url)
         self._prefix = prefix
 
     def get(self, key: str) -> Any | None:
         with _answering():
-            raw = self._redis.execute("GET", self._prefix + key)
+            raw = self._redis.get(self._prefix + key)
         return None if raw is None else json.loads(raw)
 
     def get_many(self, *keys: str) -> list[Any | None]:
         """Several values in one round trip."""
         with _answering():
-            found = self._redis.execute("MGET", *(self._prefix + k for k in keys))
+            found = self._redis.mget([self._prefix + k for k in keys])
         return [None if raw is None else json.loads(raw) for raw in found]
 
     def set(self, key: str, value: Any, ttl: float) -> None:
         if ttl <= 0:
             return
         with _answering():
-            self._redis.execute("SET", self._prefix + key, json.dumps(value),
-                                "PX", max(1, int(ttl * 1000)))
+            self._redis.set(self._prefix + key, json.dumps(value), px=max(1, int(ttl * 1000)))
 
     def delete(self, *keys: str) -> None:
         if keys:
             with _answering():
-                self._redis.execute("DEL", *(self._prefix + k for k in keys))
+                self._redis.delete(*(self._prefix + k for k in keys))
 
 
 @contextmanager
@@ -104,7 +124,7 @@ def _answering():
     """Redis's own errors as CacheUnavailable, so callers need not know the backend."""
     try:
         yield
-    except RedisError as exc:
+    except redis.RedisError as exc:
         raise CacheUnavailable(str(exc)) from exc
 
 
@@ -183,10 +203,10 @@ class RedisCounters:
     """Fixed-window counters shared by every process through Redis (see MemoryCounters)."""
 
     def __init__(self, url: str, prefix: str = "portal:count:"):
-        self._redis = Redis(url)
+        self._redis = redis_client(url)
         self._prefix = prefix
         self._add, self._get, self._give_back = (
-            self._redis.script(text) for text in (_ADD, _GET, _GIVE_BACK))
+            self._redis.register_script(text) for text in (_ADD, _GET, _GIVE_BACK))
 
     def add(self, key: str, window: int, amount: int = 1) -> tuple[int, float]:
         with _answering():

@@ -14,7 +14,7 @@ import uuid
 from collections import deque
 from typing import Callable
 
-from ..redisclient import Redis
+from ..cache import redis_client
 
 WINDOW = 60.0
 
@@ -63,14 +63,14 @@ class RedisBudget:
 
     def __init__(self, url: str, token: str, per_minute: int):
         self.per_minute = per_minute
-        self._redis = Redis(url)
+        self._redis = redis_client(url)
         digest = hashlib.sha256(token.encode()).hexdigest()[:16]  # never the token itself
         self._key = f"portal:broker-budget:{digest}"
-        self._take = self._redis.script(_TAKE)
+        self._take = self._redis.register_script(_TAKE)
 
     def _now(self) -> float:
         """Redis's clock, the same for every process and host."""
-        seconds, micros = self._redis.execute("TIME")
+        seconds, micros = self._redis.time()
         return int(seconds) + int(micros) / 1_000_000
 
     def try_take(self) -> float:
@@ -78,7 +78,7 @@ class RedisBudget:
         return float(self._take(keys=[self._key], args=args))
 
     def used(self) -> int:
-        return int(self._redis.execute("ZCOUNT", self._key, int(self._now()) - WINDOW, "+inf"))
+        return int(self._redis.zcount(self._key, int(self._now()) - WINDOW, "+inf"))
 
 
 def make_budget(redis_url: str | None, token: str, per_minute: int):
