@@ -13,7 +13,8 @@ from portal.cache import CacheUnavailable, RedisCache, redis_client
 from tests.support import answers
 
 URL = "redis://127.0.0.1:6379/15"
-needs_redis = pytest.mark.skipif(not answers(6379), reason="Redis does not answer on 127.0.0.1:6379")
+needs_redis = pytest.mark.skipif(not answers(6379),
+                                 reason="Redis does not answer on 127.0.0.1:6379")
 
 
 @needs_redis
