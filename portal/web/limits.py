@@ -11,15 +11,18 @@ sent at the same moment cannot all slip through.
 from __future__ import annotations
 
 import math
-import re
+import time
 from datetime import timedelta
 from functools import lru_cache, wraps
 
 from flask import Flask, current_app, flash, request
 from flask_login import current_user
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-from ..cache import make_counters
+from ..cache import answering, redis_client
 from ..i18n import gettext as _
 from .formatting import duration
 
@@ -51,35 +54,49 @@ FORM_VIEWS = {"auth.login", "auth.register", "passwords.forgot", "passwords.clai
 
 
 class Limits:
-    """Counts posts in fixed windows, per limit and key.
+    """Counts posts in fixed windows, per limit and key, with the ``limits`` library.
 
-    The counters are in Redis when REDIS_URL is set, so the counts hold across every portal
-    process; else in process memory. Only the listed views pay for a check: no hook runs on
-    other requests.
+    The counters are in Redis when REDIS_URL is set (through the process's redis-py pool), so
+    the counts hold across every portal process; else in process memory. Only the listed views
+    pay for a check: no hook runs on other requests. Redis not answering is CacheUnavailable,
+    the same polite 503 as the cache.
     """
 
     def __init__(self, redis_url: str | None):
-        self.counters = make_counters(redis_url)
+        if redis_url:
+            self.storage = storage_from_string(
+                redis_url, connection_pool=redis_client(redis_url).connection_pool)
+        else:
+            self.storage = storage_from_string("memory://")
+        self.window = FixedWindowRateLimiter(self.storage)
 
     def wait(self, endpoint: str, only: tuple[str, ...] = (), count: bool = True) -> int:
         """Seconds before this request may go ahead under the endpoint's limits (those named in
         ``only``, else all); 0 when it may. ``count`` counts it, else the limits are only read."""
         waits = [0]
-        for key, amount, window in _items(endpoint, only):  # each counts: a breach is no free pass
-            if count:
-                used, left = self.counters.add(key, window)
-            else:
-                used, left = self.counters.get(key)
-                used += 1  # what counting this request would make it
-            if used > amount:
-                waits.append(max(1, math.ceil(left)))
+        look = self.window.hit if count else self.window.test
+        with answering():
+            for item, keys in _items(endpoint, only):  # each counts: a breach is no free pass
+                if not look(item, *keys):
+                    reset = self.window.get_window_stats(item, *keys).reset_time
+                    waits.append(max(1, math.ceil(reset - time.time())))
         return max(waits)
 
     def refund(self, endpoint: str, only: tuple[str, ...]) -> None:
         """Give back the attempt this request was counted for under the named limits (not when
-        the window ended meanwhile)."""
-        for key, _amount, _window in _items(endpoint, only):
-            self.counters.give_back(key)
+        the window ended meanwhile).
+
+        ``limits`` has no conditional decrement, so this is its own increment by -1 (what
+        ``hit(cost=-1)`` sends, but answering the new count): a count below zero means the
+        window had ended and the decrement opened a new one, which a second increment puts
+        back at zero. What remains of the race: a post counted in that new window between the
+        two steps is counted one low, so that window may let one attempt more through.
+        """
+        with answering():
+            for item, keys in _items(endpoint, only):
+                key, expiry = item.key_for(*keys), item.get_expiry()
+                if self.storage.incr(key, expiry, amount=-1) < 0:
+                    self.storage.incr(key, expiry, amount=1)
 
     def wrap(self, endpoint: str, view):
         @wraps(view)
@@ -92,34 +109,23 @@ class Limits:
         return limited
 
 
-_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_LIMIT = re.compile(r"\s*(\d+)\s*(?:/|per)\s*(\d*)\s*(second|minute|hour|day)s?\s*", re.IGNORECASE)
-
-
 @lru_cache(maxsize=32)
-def parse(text: str) -> tuple[tuple[int, int], ...]:
-    """A setting such as "30/minute;200/hour" or "10 per 15 minutes" as each limit's amount and
-    window in seconds: ((30, 60), (200, 3600)). Limits are separated by ";", "," or "|"."""
-    found = []
-    for part in re.split(r"[;,|]", text):
-        match = _LIMIT.fullmatch(part)
-        if match is None:
-            raise ValueError(f"not a rate limit: {part.strip()!r} in {text!r}")
-        amount, multiple, unit = match.groups()
-        found.append((int(amount), int(multiple or 1) * _UNITS[unit.lower()]))
-    return tuple(found)
+def parse(text: str) -> tuple[RateLimitItem, ...]:
+    """A setting such as "30/minute;200/hour" or "10 per 15 minutes" as its limits (``limits``'
+    notation: several are separated by ";", "," or "|")."""
+    return tuple(parse_many(text))
 
 
 def _items(endpoint: str, only: tuple[str, ...]):
-    """Each limit of ``endpoint`` (those named in ``only``, else all) as its counter's key, its
-    amount and its window; none while limits are off."""
+    """Each limit of ``endpoint`` (those named in ``only``, else all) with its counter's keys;
+    none while limits are off."""
     if not current_app.config["RATELIMIT_ENABLED"]:
         return
     for setting, key in LIMITS[endpoint]:
         if not only or setting in only:
-            subject = key()  # views under one setting share its counter
-            for amount, window in parse(current_app.config[setting]):
-                yield f"{setting}:{amount}/{window}:{subject}", amount, window
+            keys = (setting, key())  # views under one setting share its counter
+            for item in parse(current_app.config[setting]):
+                yield item, keys
 
 
 def wait(*only: str, count: bool = True) -> int:
@@ -153,7 +159,11 @@ def refused(seconds: int) -> dict:
 def init_limits(app: Flask) -> None:
     """Wrap each listed button view with its post limits; called after blueprints are registered."""
     for setting in {setting for entries in LIMITS.values() for setting, _key in entries}:
-        parse(app.config[setting])  # a mistyped limit stops the start, not a trader's request
+        try:  # a mistyped limit stops the start, not a trader's request
+            parse(app.config[setting])
+        except ValueError as exc:
+            raise ValueError(
+                f"{setting}={app.config[setting]!r} is not a rate limit: {exc}") from exc
     limits = Limits(app.config.get("REDIS_URL"))
     app.extensions["portal_limits"] = limits
     for endpoint in LIMITS.keys() - FORM_VIEWS:

@@ -1,7 +1,15 @@
 """Rate limits on login, registration, opening accounts and the platform button."""
 from __future__ import annotations
 
+import time
+
+import pytest
+import redis
+
 from portal.services import passwords
+from tests.support import Trader, answers, make_app
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def test_login_is_limited_per_email_on_the_form_saying_how_long_to_wait(app, client):
@@ -114,15 +122,82 @@ def test_mail_link_requests_are_limited_per_ip(app, client):
 
 
 def test_a_mistyped_limit_stops_the_portal_from_starting(sb, tmp_path):
-    import pytest
-
-    from tests.support import make_app
-    with pytest.raises(ValueError, match="10/fortnight"):
+    with pytest.raises(ValueError, match="LOGIN_LIMIT_PER_IP=.*10/fortnight"):
         make_app(sb, f"sqlite:///{tmp_path / 'p.db'}", LOGIN_LIMIT_PER_IP="30/minute;10/fortnight")
 
 
 def test_limits_read_every_written_form_of_a_window():
     from portal.web.limits import parse
-    assert parse("30/minute;200/hour") == ((30, 60), (200, 3600))
-    assert parse("10 per 15 minutes") == parse("10/15 minutes") == ((10, 900),)
-    assert parse("5/second, 7/day") == ((5, 1), (7, 86400))
+
+    def windows(text):
+        return [(item.amount, item.get_expiry()) for item in parse(text)]
+
+    assert windows("30/minute;200/hour") == [(30, 60), (200, 3600)]
+    assert windows("10 per 15 minutes") == windows("10/15 minutes") == [(10, 900)]
+    assert windows("5/second, 7/day") == [(5, 1), (7, 86400)]
+
+
+@pytest.fixture(params=["memory", "redis"])
+def redis_url(request):
+    """No REDIS_URL (counts in process memory), or the test Redis, emptied."""
+    if request.param == "memory":
+        return None
+    if not answers(6379):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return REDIS_URL
+
+
+def _login_attempt(app) -> int:
+    """Count a login for x@example.com under its per-email limit; the seconds to wait."""
+    with app.test_request_context("/login", method="POST", data={"email": "x@example.com"}):
+        return app.extensions["portal_limits"].wait("auth.login", ("LOGIN_LIMIT_PER_EMAIL",))
+
+
+def _login_refund(app) -> None:
+    with app.test_request_context("/login", method="POST", data={"email": "x@example.com"}):
+        app.extensions["portal_limits"].refund("auth.login", ("LOGIN_LIMIT_PER_EMAIL",))
+
+
+def test_a_refund_never_goes_below_zero_nor_credits_the_next_window(redis_url, sb, tmp_path):
+    app = make_app(sb, f"sqlite:///{tmp_path / 'r.db'}", REDIS_URL=redis_url,
+                   LOGIN_LIMIT_PER_EMAIL="2/second")
+    _login_refund(app)  # nothing counted: nothing to give back
+    assert [_login_attempt(app) for _ in range(2)] == [0, 0]
+    for _ in range(3):
+        _login_refund(app)
+    assert [_login_attempt(app) for _ in range(3)] == [0, 0, 1]
+    time.sleep(1.1)  # the window ends; a refund now must not credit the next one
+    _login_refund(app)
+    assert [_login_attempt(app) for _ in range(3)] == [0, 0, 1]
+
+
+def test_two_instances_on_one_redis_share_counts_and_refunds(sb, tmp_path):
+    if not answers(6379):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    database = f"sqlite:///{tmp_path / 'shared.db'}"
+    one, two = (make_app(sb, database, REDIS_URL=REDIS_URL, LOGIN_LIMIT_PER_EMAIL="2/15 minutes")
+                for _ in range(2))
+    first, second = Trader(one.test_client(), sb), Trader(two.test_client(), sb)
+    first.register(email="shared@example.com")
+    first.logout()
+    wrong = {"email": "shared@example.com", "password": "Wrong-Pass1"}
+    assert first.login(**wrong).status_code == 200  # 1 failed
+    assert "My trading accounts" in second.login(email="shared@example.com").get_data(as_text=True)
+    second.logout()
+    assert "My trading accounts" in first.login(email="shared@example.com").get_data(as_text=True)
+    first.logout()
+    assert second.login(**wrong).status_code == 200  # 2 failed: successes were given back
+    refused = first.login(**wrong)
+    assert refused.status_code == 429 and 840 < int(refused.headers["Retry-After"]) <= 900
+    keys = store.keys("LIMITS:*")
+    assert keys and all(store.ttl(key) > 0 for key in keys)  # every count ends with its window
+
+
+def test_while_redis_does_not_answer_a_limited_post_is_a_polite_503(sb, tmp_path):
+    app = make_app(sb, f"sqlite:///{tmp_path / 'down.db'}", REDIS_URL="redis://127.0.0.1:1/0")
+    response = app.test_client().post("/login", data={"email": "a@example.com", "password": "x"})
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.get_data(as_text=True)
