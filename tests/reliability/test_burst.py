@@ -7,11 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 from werkzeug.serving import make_server
 
 import sandbox
-from portal.extensions import db
+from portal.extensions import broker, db
 from portal.models import SignupAttempt
+from portal.services import offers
 from tests.support import Trader, make_app
 
-BUDGET = 12
+BUDGET = 8
 TRADERS = 10
 
 
@@ -33,6 +34,8 @@ def test_burst_of_signups_parks_what_the_budget_cannot_carry(tmp_path):
     app = make_app(sb, f"sqlite:///{tmp_path / 'burst.db'}", BROKER_TRANSPORT=None,
                    BROKER_API_URL=f"http://127.0.0.1:{server.server_port}",
                    BROKER_BUDGET_PER_MINUTE=BUDGET, RATELIMIT_ENABLED=False, BROKER_DEADLINE=2.0)
+    with app.app_context():  # as a running process has: offers cached, role and branch resolved
+        offers.catalogue(), broker.client.role_uuid(), broker.client.branch_uuid()
     try:
         def sign_up(n):
             trader = Trader(app.test_client(), sb)
