@@ -140,7 +140,18 @@ class SignupAttempt(_Operation, db.Model):
     password_hash = db.Column(db.String(255), nullable=True)
     secret = db.Column(db.Text, nullable=True)
     request_json = db.Column(db.Text, nullable=True)
+    # When each create-account request of this attempt left for the broker (JSON list of
+    # RFC 3339 times): an Account is this attempt's only if the broker created it during one.
+    send_times = db.Column(db.Text, nullable=False, default="[]", server_default="[]")
     FORGOTTEN_WHEN_FINAL = ("secret", "password_hash")  # finished: the password is not kept
+
+    def note_send(self, at: datetime) -> None:
+        """Record that a create-account request is about to leave (before it is sent)."""
+        self.send_times = json.dumps([*json.loads(self.send_times or "[]"), at.isoformat()])
+
+    @property
+    def sends(self) -> list[datetime]:
+        return [datetime.fromisoformat(t) for t in json.loads(self.send_times or "[]")]
 
 
 class TradingAccountRequest(_Operation, db.Model):

@@ -22,7 +22,7 @@ from ..models import OperationState, PortalUser, SignupAttempt, utcnow
 from .. import metrics
 from . import accounts, attribution, audit, offers, passwords, platform, vault, welcome
 
-CLOCK_SKEW = timedelta(seconds=120)
+CLOCK_SKEW = timedelta(seconds=30)  # between our clock and the broker's
 MAX_PARKED_CHECKED = 5  # each check is an argon2id hash
 
 
@@ -91,7 +91,7 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
         _finish(attempt, OperationState.TAKEN)
         raise SignupPending()  # the earlier one is finished by the worker, for its maker
     attempt.move(OperationState.SENT, attempts=attempt.attempts + 1)
-    db.session.commit()
+    mark_sent(attempt)
     token = None
     try:
         created = broker.client.create_account(new)
@@ -182,12 +182,25 @@ def _finish(attempt: SignupAttempt, state: OperationState, **changes) -> None:
     metrics.signup_reached(state)
 
 
+def mark_sent(attempt: SignupAttempt) -> None:
+    """Record, before it leaves, that a create-account request of ``attempt`` is being sent."""
+    attempt.note_send(utcnow())
+    db.session.commit()
+
+
 def provably_ours(account: Account | None, attempt: SignupAttempt) -> bool:
-    """Created after the attempt began (allowing clock skew) and carrying the same names."""
+    """The broker created the Account while one of this attempt's requests was under way
+    (from its send to the end of its deadline, allowing clock skew), with the same names.
+
+    "Created after the attempt began" is not enough: an attempt may stay parked for a day, and
+    anyone may park one for someone else's email, then wait for that Account to be made elsewhere.
+    """
     if account is None or account.created is None:
         return False
+    window = timedelta(seconds=current_app.config["BROKER_DEADLINE"]) + CLOCK_SKEW
+    created = account.created
     return (
-        account.created >= attempt.started_at - CLOCK_SKEW
+        any(sent - CLOCK_SKEW <= created <= sent + window for sent in attempt.sends)
         and account.first_name.strip().lower() == attempt.first_name.strip().lower()
         and account.last_name.strip().lower() == attempt.last_name.strip().lower()
     )

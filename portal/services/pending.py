@@ -127,6 +127,7 @@ def complete_signup(attempt: SignupAttempt) -> None:
         if account is None:
             if new is None:
                 return fail_signup(attempt, "password no longer readable")
+            onboarding.mark_sent(attempt)
             try:
                 account = broker.client.create_account(new).account
             except EmailTaken:

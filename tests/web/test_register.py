@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from portal.extensions import db
@@ -332,3 +334,41 @@ def test_a_sign_up_whose_request_died_mid_call_is_finished_by_the_worker(app, tr
         assert pending.run_once() == 1
     assert attempts(app) == ["done", "taken"]
     assert "My trading accounts" in trader.login("died@example.com").get_data(as_text=True)
+
+
+def test_a_parked_sign_up_never_adopts_an_account_made_elsewhere_after_its_sends(
+        app, trader, sb):
+    """Someone parks a sign-up for another person's email, who later opens an Account
+    elsewhere with the same names: the worker closes the attempt as taken."""
+    sb.faults.add("error", endpoint="create_account", status=503)
+    parked = trader.register(email="later@example.com", first_name="Vera", last_name="Victim",
+                             password="Attack3r-Pass", confirm="Attack3r-Pass")
+    assert parked.status_code == 202
+    sb.faults.clear()
+    with app.app_context():
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        sent = attempt.started_at - timedelta(minutes=10)
+        attempt.started_at = attempt.next_attempt_at = sent
+        attempt.send_times = f'["{sent.isoformat()}"]'
+        db.session.commit()
+    with httpx.Client(base_url="http://sandbox.test", transport=sb.transport(),
+                      headers={"Authorization": "sandbox-token"}) as http:
+        made = http.post("/v1/accounts", json={
+            "email": "later@example.com", "password": "Victims-Own1",
+            "personalDetails": {"firstname": "Vera", "lastname": "Victim"}}).json()
+    with app.app_context():
+        pending.run_once()
+    assert attempts(app) == ["taken"] and users(app) == []
+    assert sb.password_of(made["uuid"]) == "Victims-Own1"
+    mails = [p.read_text() for p in Path(app.config["MAIL_FOLDER"]).glob("*.eml")]
+    assert any("We could not finish your registration" in m and "later@example.com" in m
+               for m in mails)  # with the way in: a claim or reset link
+
+
+def test_a_lost_answer_adopts_the_account_the_broker_made_during_the_send(app, trader, sb):
+    sb.faults.add("commit_then_fail", endpoint="create_account", then="timeout", times=1)
+    page = trader.register(email="lost@example.com")
+    assert page.request.path == "/accounts" and len(users(app)) == 1
+    with app.app_context():
+        attempt = db.session.scalar(db.select(SignupAttempt))
+        assert attempt.state == "done" and len(attempt.sends) == 1
