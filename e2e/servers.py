@@ -189,7 +189,7 @@ def local_servers(instance: Path, logs: Path) -> Iterator[tuple[Servers, subproc
             "sandbox", [str(BIN / "python"), "-m", "sandbox", "--host", "127.0.0.1",
                         "--port", sandbox_url.rsplit(":", 1)[1]], base_env(), logs))
         upgrade_database(env, logs)  # while the sandbox starts
-        wait_for(sandbox, f"{sandbox_url}/service-info", logs / "sandbox.log",
+        wait_for(sandbox, f"{sandbox_url}/v1/offers", logs / "sandbox.log",
                  {"Authorization": SANDBOX_TOKEN})
         portal = stack.enter_context(process(
             "portal", [str(BIN / "gunicorn"), "-w", "2", "-b", portal_url.removeprefix("http://"),

@@ -17,7 +17,8 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=8081)
     args = parser.parse_args(argv)
     sb = create_sandbox(env=os.environ)
-    print(f"Broker-API sandbox listening on http://{args.host}:{args.port}", flush=True)
+    print(f"Broker-API sandbox ({sb.kind}) listening on http://{args.host}:{args.port}",
+          flush=True)
     run_simple(args.host, args.port, sb.app, threaded=True)
 
 

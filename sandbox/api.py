@@ -11,6 +11,7 @@ from flask import Flask, current_app, request
 from werkzeug.wrappers import Response
 
 from . import accounts, trading
+from .loose import loosen
 from .web import ApiError, json_response, paginate, parse_body
 
 
@@ -24,6 +25,18 @@ def _body() -> dict:
     return parse_body(request.get_data(), _sb().variants.empty_strings)
 
 
+def answer(payload) -> Response:
+    """A 200 JSON answer for a read endpoint, loosened when the `loose_json` variant is on."""
+    return json_response(loosen(payload) if _sb().variants.loose_json else payload)
+
+
+def _page(items: list, sort_keys: dict) -> dict:
+    """A Spring page of `items` per the request and the page-size variants."""
+    variants = _sb().variants
+    return paginate(items, request.args, sort_keys, variants.max_page_size,
+                    variants.page_size_over_max)
+
+
 def not_found(detail: str) -> Response:
     """Answer a missing resource per the `not_found` variant."""
     if _sb().variants.not_found == "empty200":
@@ -32,7 +45,7 @@ def not_found(detail: str) -> Response:
 
 
 def service_info():
-    """GET /service-info."""
+    """GET /service-info (Broker-API v1 only; the crm-api kind answers 404 before this runs)."""
     return json_response({"artifact": "broker-api-sandbox", "name": "Broker API Sandbox",
                           "serviceVersion": "1.21.0-sandbox"})
 
@@ -44,17 +57,21 @@ def offers():
     with store.lock:
         items = copy.deepcopy(store.data["offers"])
     items.sort(key=lambda o: o["created"], reverse=direction.strip().lower() != "asc")
-    return json_response({"offers": items})
+    return answer(items if _sb().variants.offers_envelope == "list" else {"offers": items})
 
 
 def branches():
     """GET /v1/branches."""
+    if _sb().variants.branches_forbidden:
+        raise ApiError(403, "Access denied")
     with _sb().store.lock:
         return json_response({"branches": copy.deepcopy(_sb().store.data["branches"])})
 
 
 def roles():
     """GET /v1/roles."""
+    if _sb().variants.roles_forbidden:
+        raise ApiError(403, "Access denied")
     with _sb().store.lock:
         return json_response({"roles": copy.deepcopy(_sb().store.data["roles"])})
 
@@ -100,8 +117,11 @@ def account_by_email(email: str):
     with sb.store.lock:
         record = sb.store.account_by_email(email, exact=sb.variants.email_lookup == "exact")
         if record is None:
-            return not_found(f"Account with email {email} not found")
-        return json_response(accounts.render_account(record))
+            status = sb.variants.email_not_found_status
+            if sb.variants.not_found == "empty200" or status == 200:
+                return json_response({})
+            raise ApiError(status, f"Account with email {email} not found")
+        return answer(accounts.render_account(record))
 
 
 def account_by_uuid(account_uuid: str):
@@ -111,7 +131,7 @@ def account_by_uuid(account_uuid: str):
         record = store.account(account_uuid)
         if record is None:
             return not_found(f"Account {account_uuid} not found")
-        return json_response(accounts.render_account(record))
+        return answer(accounts.render_account(record))
 
 
 def search_accounts():
@@ -123,7 +143,7 @@ def search_accounts():
                  if not query or accounts.account_matches(r, query)]
     sort_keys = {"created": lambda a: a["created"], "updated": lambda a: a["updated"],
                  "email": lambda a: a["email"].lower()}
-    return json_response(paginate(items, request.args, sort_keys, sb.variants.max_page_size))
+    return answer(_page(items, sort_keys))
 
 
 def update_account(account_uuid: str):
@@ -149,7 +169,7 @@ def update_account(account_uuid: str):
 
 
 def change_password():
-    """POST /v1/change-password: 204 on success."""
+    """POST /v1/change-password: 204 on success (or 200 per `change_password_answer`)."""
     sb = _sb()
     body = _body()
     account_uuid = body.get("accountUuid")
@@ -165,6 +185,10 @@ def change_password():
         record["_password"] = body["newPassword"]
         record["updated"] = sb.store.timestamp()
         sb.store.save()
+    if sb.variants.change_password_answer == "200text":
+        return Response("Password changed", status=200, content_type="text/plain")
+    if sb.variants.change_password_answer == "200json":
+        return json_response({})
     return Response(status=204)
 
 
@@ -184,7 +208,7 @@ def create_trading_account(account_uuid: str):
         record = trading.new_trading_account(store, account_uuid, offer, store.timestamp(),
                                              commission_uuid=body.get("commissionUuid") or None)
         store.save()
-        return json_response(trading.render_created(record))
+        return answer(trading.render_created(record))
 
 
 def trading_accounts():
@@ -195,7 +219,7 @@ def trading_accounts():
         items = [trading.render_item(sb.store, t) for t in trading.visible(sb.store)
                  if not query or trading.matches(sb.store, t, query)]
     sort_keys = {"created": lambda t: t["created"], "login": lambda t: int(t["login"])}
-    return json_response(paginate(items, request.args, sort_keys, sb.variants.max_page_size))
+    return answer(_page(items, sort_keys))
 
 
 def trading_account():
@@ -209,14 +233,15 @@ def trading_account():
         record = trading.find_by_login(store, system_uuid, login)
         if record is None:
             return not_found(f"Trading account {login} not found on system {system_uuid}")
-        return json_response(trading.render_item(store, record))
+        return answer(trading.render_item(store, record))
 
 
 def one_time_token():
     """POST /v1/one-time-token: a token for logging the trader into the platform."""
     sb = _sb()
-    if sb.variants.one_time_token_forbidden:
-        raise ApiError(403, "Access denied")
+    status = 403 if sb.variants.one_time_token_forbidden else sb.variants.one_time_token_status
+    if status:
+        raise ApiError(status, REFUSALS.get(status, "One-time token could not be issued"))
     body = _body()
     email = body.get("email")
     if not isinstance(email, str) or not email:
@@ -233,8 +258,13 @@ def one_time_token():
     shape = sb.variants.one_time_token_shape
     if shape == "text":
         return Response(token, content_type="text/plain")
+    if shape == "unreadable":
+        return json_response({"status": "OK"})
     return json_response({shape: token})
 
+
+REFUSALS = {401: "Authentication failed", 403: "Access denied",
+            500: "An unexpected error occurred"}
 
 ROUTES = [
     ("/service-info", "GET", service_info),

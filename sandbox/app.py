@@ -13,15 +13,22 @@ from .faults import Faults, parse_faults
 from .middleware import FaultMiddleware
 from .store import Store
 from .transport import SandboxTransport
-from .variants import Variants, parse_variants
+from .variants import DEFAULT_KIND, Variants, check_kind, parse_variants
 from .web import ApiError, RateLimiter, error_response, token_from_header
+
+BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
 
 
 class Sandbox:
-    """A Broker-API emulator: Flask app, state, variants, faults and call log."""
+    """A Broker-API emulator: Flask app, state, variants, faults and call log.
 
-    def __init__(self, token: str, state_file: str | None = None):
+    `kind` is "crm-api" (CRM-API: no /service-info, JSON content type required on requests
+    with a body) or "broker-api" (Broker-API v1); tests may switch it at any time.
+    """
+
+    def __init__(self, token: str, state_file: str | None = None, kind: str = DEFAULT_KIND):
         self.token = token
+        self.kind = check_kind(kind)
         self.store = Store(state_file)
         self.variants = Variants()
         self.faults = Faults()
@@ -85,17 +92,26 @@ def _build_app(sb: Sandbox) -> Flask:
 
     @app.before_request
     def check_auth_and_rate():
-        """Require the API token (except on the public stand-in pages) and apply the rate limit."""
+        """Require the API token (except on the public stand-in pages), apply the rate limit,
+        then the kind's rules: CRM-API has no /service-info and needs a JSON content type."""
         if request.endpoint in platform.PUBLIC_ENDPOINTS:
             return None
-        token = token_from_header(request.headers.get("Authorization"))
+        token = token_from_header(request.headers.get("Authorization"), sb.variants.auth_scheme)
         if token != sb.token:
             raise ApiError(401, "Authentication failed")
-        if request.endpoint in api.ENDPOINTS:
-            wait = sb.rate_limiter.check(token, sb.variants.rate_limit_per_minute)
-            if wait is not None:
-                headers = {"Retry-After": str(wait)} if sb.variants.retry_after else None
-                raise ApiError(429, "Rate limit exceeded", headers)
+        if request.endpoint not in api.ENDPOINTS:
+            return None
+        if sb.kind == "crm-api" and request.endpoint == "service_info":
+            raise ApiError(404, f"No endpoint {request.method} {request.path}")
+        wait = sb.rate_limiter.check(token, sb.variants.rate_limit_per_minute)
+        if wait is not None:
+            headers = {"Retry-After": str(wait)} if sb.variants.retry_after else None
+            raise ApiError(429, "Rate limit exceeded", headers)
+        if (sb.kind == "crm-api" and request.method in BODY_METHODS
+                and request.mimetype != "application/json"):
+            # The real server's 415 Unsupported Media Type surfaces as a 500 (CRM-API.md §1).
+            raise ApiError(500, "Internal application error")
+        return None
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
@@ -122,12 +138,16 @@ def _build_app(sb: Sandbox) -> Flask:
 
 
 def create_sandbox(token: str = "sandbox-token", state_file: str | None = None,
-                   seed_data: bool = True, env=None) -> Sandbox:
-    """Build a sandbox; `env` may set SANDBOX_TOKEN, _STATE_FILE, _FAULTS and _VARIANTS."""
+                   seed_data: bool = True, kind: str | None = None, env=None) -> Sandbox:
+    """Build a sandbox; `env` may set SANDBOX_TOKEN, _STATE_FILE, _KIND, _FAULTS and _VARIANTS.
+
+    The kind is the `kind` argument, else SANDBOX_KIND, else "crm-api".
+    """
     env = env or {}
     token = env.get("SANDBOX_TOKEN") or token
     state_file = env.get("SANDBOX_STATE_FILE") or state_file
-    sb = Sandbox(token, state_file)
+    kind = kind or env.get("SANDBOX_KIND") or DEFAULT_KIND
+    sb = Sandbox(token, state_file, check_kind(kind))
     if env.get("SANDBOX_VARIANTS"):
         sb.variants.update(parse_variants(env["SANDBOX_VARIANTS"]))
     if env.get("SANDBOX_FAULTS"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from werkzeug.wrappers import Response
 
+from .variants import KINDS
 from .web import ApiError, json_response, parse_body
 
 
@@ -24,8 +25,18 @@ def _body(optional: bool = False) -> dict:
 def state():
     """GET /_sandbox/state: record counts and current settings."""
     sb = _sb()
-    return json_response({**sb.store.counts(), "variants": sb.variants.as_dict(),
-                          "faults": sb.faults.as_list()})
+    return json_response({**sb.store.counts(), "kind": sb.kind,
+                          "variants": sb.variants.as_dict(), "faults": sb.faults.as_list()})
+
+
+def set_kind():
+    """PUT /_sandbox/kind {"kind": "crm-api" | "broker-api"}: switch the API kind played."""
+    sb = _sb()
+    kind = _body().get("kind")
+    if kind not in KINDS:
+        raise ApiError(400, f"Field 'kind' must be one of {', '.join(KINDS)}")
+    sb.kind = kind
+    return json_response({"kind": sb.kind})
 
 
 def reset():
@@ -101,6 +112,7 @@ ROUTES = [
     ("/_sandbox/faults", "POST", add_fault),
     ("/_sandbox/faults", "DELETE", clear_faults),
     ("/_sandbox/variants", "PUT", set_variants),
+    ("/_sandbox/kind", "PUT", set_kind),
     ("/_sandbox/approve", "POST", approve),
     ("/_sandbox/accounts/<account_uuid>/verification", "POST", verification),
     ("/_sandbox/calls", "GET", calls),

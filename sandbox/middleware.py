@@ -5,11 +5,13 @@ from __future__ import annotations
 import socket
 import time
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .web import error_response
 
 IN_PROCESS_KEY = "sandbox.in_process"
+UNROUTED = "unrouted"
+CONTROL_PREFIX = "/_sandbox/"
 
 
 class SimulatedTimeout(TimeoutError):
@@ -52,7 +54,11 @@ def _broken_response(environ, start_response):
 
 
 class FaultMiddleware:
-    """Wraps the Flask wsgi_app; only requests routed to API endpoints are affected."""
+    """Wraps the Flask wsgi_app; only requests routed to API endpoints are affected.
+
+    Requests that match no route (404 / 405, outside the control routes) are logged as calls
+    of the endpoint name "unrouted", since a client sent them to the API; faults skip them.
+    """
 
     def __init__(self, inner, sandbox, endpoints: frozenset):
         self.inner = inner
@@ -63,6 +69,9 @@ class FaultMiddleware:
         """Return the API endpoint name for this request, or None."""
         try:
             endpoint, _ = self.sandbox.app.url_map.bind_to_environ(environ).match()
+        except (NotFound, MethodNotAllowed):
+            path = environ.get("PATH_INFO", "")
+            return None if path.startswith(CONTROL_PREFIX) else UNROUTED
         except HTTPException:
             return None
         return endpoint if endpoint in self.endpoints else None
@@ -73,6 +82,8 @@ class FaultMiddleware:
             return self.inner(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
         self.sandbox.record_call(method, endpoint)
+        if endpoint == UNROUTED:
+            return self.inner(environ, start_response)
         latency, rule = self.sandbox.faults.pick(endpoint, method)
         if latency:
             time.sleep(latency / 1000.0)

@@ -88,12 +88,18 @@ def _int_arg(args, name: str, default: int, minimum: int) -> int:
     return value
 
 
-def paginate(items: list, args, sort_keys: dict, max_size: int | None) -> dict:
-    """Sort, slice and wrap items in a Spring page; `sort_keys` maps sort field to key func."""
+def paginate(items: list, args, sort_keys: dict, max_size: int | None,
+             over_max: str = "clamp") -> dict:
+    """Sort, slice and wrap items in a Spring page; `sort_keys` maps sort field to key func.
+
+    A `size` above `max_size` is served as `max_size` ("clamp") or refused with 400 ("reject").
+    """
     page = _int_arg(args, "page", 0, 0)
     size = _int_arg(args, "size", 10, 1)
-    if max_size is not None:
-        size = min(size, max_size)
+    if max_size is not None and size > max_size:
+        if over_max == "reject":
+            raise ApiError(400, f"Parameter 'size' must be at most {max_size}")
+        size = max_size
     field, _, direction = (args.get("sort") or "created,desc").partition(",")
     direction = (direction or "asc").strip().lower()
     if field.strip() not in sort_keys or direction not in ("asc", "desc"):
@@ -111,14 +117,18 @@ def paginate(items: list, args, sort_keys: dict, max_size: int | None) -> dict:
     }
 
 
-def token_from_header(value: str | None) -> str | None:
-    """Extract the token from "Authorization: <token>" or "Authorization: Bearer <token>"."""
+def token_from_header(value: str | None, scheme: str = "any") -> str | None:
+    """Extract the token from "Authorization: <token>" or "Authorization: Bearer <token>".
+
+    `scheme` "bearer" accepts only the Bearer form, "raw" only the bare token, "any" both;
+    a header in a refused form gives None.
+    """
     if not value:
         return None
     value = value.strip()
     if value.lower().startswith("bearer "):
-        return value[7:].strip()
-    return value
+        return value[7:].strip() if scheme in ("any", "bearer") else None
+    return value if scheme in ("any", "raw") else None
 
 
 class RateLimiter:

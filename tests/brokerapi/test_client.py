@@ -42,6 +42,7 @@ def test_offers_are_typed_and_demo_comes_from_the_offer(client):
 
 
 def test_service_info_roles_and_branches(client, sb):
+    sb.kind = "broker-api"  # the portal client probes Broker-API v1 /service-info
     assert client.service_info().name
     assert client.role_uuid() == seed.ROLE_USER and client.branch_uuid() == seed.BRANCH_DEFAULT
     sb.reset_calls()
@@ -221,6 +222,7 @@ def test_rate_limit_past_the_deadline_is_raised(sb, waits):
 
 
 def test_sandbox_rate_limit_of_the_token_is_honoured(client, sb, waits):
+    sb.kind = "broker-api"  # the portal client probes Broker-API v1 /service-info
     sb.variants.rate_limit_per_minute = 3
     for _ in range(3):
         client.service_info()

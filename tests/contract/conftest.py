@@ -69,10 +69,10 @@ def shape():
         documented, actual, allow_null=allow_null)
 
 
-@pytest.fixture
-def sb():
-    """A freshly seeded in-memory sandbox."""
-    return sandbox.create_sandbox(token="sandbox-token")
+@pytest.fixture(params=["crm-api", "broker-api"])
+def sb(request):
+    """A freshly seeded in-memory sandbox, once per API kind."""
+    return sandbox.create_sandbox(token="sandbox-token", kind=request.param)
 
 
 @pytest.fixture

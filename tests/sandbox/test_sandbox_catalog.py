@@ -12,7 +12,8 @@ RFC3339_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 @pytest.mark.parametrize("header", ["sandbox-token", "Bearer sandbox-token",
                                     "bearer sandbox-token"])
-def test_token_accepted_raw_and_bearer(client, header):
+def test_token_accepted_raw_and_bearer(sb, client, header):
+    sb.kind = "broker-api"  # the kind that serves /service-info
     response = client.get("/service-info", headers={"Authorization": header})
     assert response.status_code == 200
     assert set(response.json()) == {"artifact", "name", "serviceVersion"}

@@ -121,6 +121,7 @@ def test_state_file_round_trip(tmp_path):
 
 def test_wsgi_module_reads_env(monkeypatch):
     monkeypatch.setenv("SANDBOX_TOKEN", "wsgi-token")
+    monkeypatch.setenv("SANDBOX_KIND", "broker-api")
     import importlib
 
     import sandbox.wsgi as wsgi

@@ -72,13 +72,14 @@ def _free_port() -> int:
 
 def test_cli_prints_url_and_serves():
     port = _free_port()
-    env = {"SANDBOX_TOKEN": "cli-token", "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"}
+    env = {"SANDBOX_TOKEN": "cli-token", "SANDBOX_KIND": "broker-api", "PATH": "/usr/bin:/bin",
+           "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     try:
         line = process.stdout.readline()
-        assert f"http://127.0.0.1:{port}" in line
+        assert f"http://127.0.0.1:{port}" in line and "(broker-api)" in line
         deadline = time.monotonic() + 5
         while True:
             try:

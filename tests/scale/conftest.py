@@ -28,7 +28,7 @@ def cluster(tmp_path_factory):
             proc = launch("sandbox", [str(BIN / "python"), "-m", "sandbox", "--port",
                                       sandbox_url.rsplit(":", 1)[1]], base, tmp)
             procs.append(proc)
-            wait_for(proc, f"{sandbox_url}/service-info", tmp / "sandbox.log",
+            wait_for(proc, f"{sandbox_url}/v1/offers", tmp / "sandbox.log",
                      {"Authorization": SANDBOX_TOKEN})
             env = {**base, **process_env(), "DATABASE_URL": database_url, "REDIS_URL": REDIS_DB_URL,
                    "BROKER_API_URL": sandbox_url, "BROKER_API_TOKEN": SANDBOX_TOKEN,

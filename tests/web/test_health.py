@@ -23,6 +23,7 @@ def test_readyz_tests_a_crm_api_broker_with_the_offers_and_caches_the_check(clie
 
 
 def test_readyz_asks_a_v1_broker_for_its_service_info(sb, tmp_path):
+    sb.kind = "broker-api"  # a v1 broker serves /service-info; the default crm-api kind does not
     app = make_app(sb, f"sqlite:///{tmp_path / 'p.db'}", BROKER_API_KIND="broker-api")
     assert app.test_client().get("/readyz").status_code == 200
     assert sb.call_count("service_info") == 1 and sb.call_count("offers") == 0
