@@ -299,19 +299,19 @@ class BrokerClient:
         return TradingAccount.from_json(data)
 
     def _search(self, template: str, params: dict) -> list[dict]:
-        """A paged search at the largest page size, or at the default size if that is refused."""
-        for size in dict.fromkeys((self.kind.max_page_size, paging.DEFAULT_SIZE)):
+        """A paged search at the largest page size, or at the broker's default if that is refused."""
+        for size in (self.kind.max_page_size, None):
             def fetch(page: int, size=size) -> Any:
-                return self.http.json("GET", template, params={**params, "page": page,
-                                                               "size": size})
+                sized = {"size": size} if size else {}
+                return self.http.json("GET", template, params={**params, "page": page, **sized})
             try:
-                return list(paging.walk(fetch, size, f"GET {template}"))
+                return list(paging.walk(fetch, size or paging.DEFAULT_SIZE, f"GET {template}"))
             except Rejected as exc:
-                if exc.status != 400 or size == paging.DEFAULT_SIZE:
+                if exc.status != 400 or size is None:
                     raise
-                log.warning("GET %s refused page size %d; asking for %d", template, size,
-                            paging.DEFAULT_SIZE)
-        return []  # pragma: no cover - the last size either returns or raises
+                log.warning("GET %s refused page size %d; asking for its default size", template,
+                            size)
+        return []  # pragma: no cover - the default size either returns or raises
 
     # -- platform --------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from .errors import UnexpectedResponse
 log = logging.getLogger("portal.brokerapi")
 
 MAX_PAGES = 5
-DEFAULT_SIZE = 10  # the documented default page size, asked for when a larger one is refused
+DEFAULT_SIZE = 10  # the documented default page size, what a request without `size` gets
 
 
 def _int(value: Any) -> int | None:

@@ -244,3 +244,11 @@ def test_calls_are_logged_without_secrets(client, caplog):
     text = caplog.text
     assert "POST /v1/accounts -> 200" in text and " ms" in text
     assert "sandbox-token" not in text and "Sunny-Day42" not in text and "logged@example.com" not in text
+
+
+def test_a_refused_page_size_falls_back_to_the_brokers_default(client, sb, caplog):
+    sb.variants.max_page_size, sb.variants.page_size_over_max = 100, "reject"
+    items = client.trading_accounts(seed.ACCOUNT_LEGACY, seed.EMAIL_LEGACY)
+    assert len(items) == 12 and {t.account_uuid for t in items} == {seed.ACCOUNT_LEGACY}
+    assert sb.call_count("trading_accounts") == 1 + 2  # the refusal, then two default pages
+    assert "refused page size 1000" in caplog.text
