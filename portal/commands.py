@@ -34,16 +34,21 @@ def init_commands(app: Flask) -> None:
         """
         config = app.config
         client = broker.client
-        # The table is the output; one log line per call would break it up.
-        logging.getLogger("portal.brokerapi").setLevel(logging.WARNING)
 
         def make_http(scheme: str) -> BrokerHttp:
             return BrokerClient.from_config({**config, "BROKER_AUTH_SCHEME": scheme}).http
 
-        click.echo(f"Broker-API at {config['BROKER_API_URL']}: kind {client.kind.name}, "
-                   f"{client.http.auth_scheme} key")
-        checks = conformance.run(client, make_http, write=write,
-                                 verify_email=os.environ.get("VERIFY_EMAIL") or None)
+        # The table is the output; one log line per call would break it up.
+        calls = logging.getLogger("portal.brokerapi")
+        level = calls.level
+        calls.setLevel(logging.WARNING)
+        try:
+            click.echo(f"Broker-API at {config['BROKER_API_URL']}: kind {client.kind.name}, "
+                       f"{client.http.auth_scheme} key")
+            checks = conformance.run(client, make_http, write=write,
+                                     verify_email=os.environ.get("VERIFY_EMAIL") or None)
+        finally:
+            calls.setLevel(level)
         width = max(len(c.name) for c in checks)
         for check in checks:
             click.echo(f"  {check.name:<{width}}  {check.verdict:<9}  {check.says}")
