@@ -372,3 +372,14 @@ def test_a_lost_answer_adopts_the_account_the_broker_made_during_the_send(app, t
     with app.app_context():
         attempt = db.session.scalar(db.select(SignupAttempt))
         assert attempt.state == "done" and len(attempt.sends) == 1
+
+
+def test_a_key_that_may_not_read_roles_makes_sign_up_say_the_portal_is_not_ready(
+        app, trader, sb):
+    sb.variants.roles_forbidden = True
+    response = trader.register(email="early@example.com", first_name="Ella")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Sign-up is not open yet" in html
+    assert 'value="early@example.com"' in html and 'value="Ella"' in html
+    assert sb.call_count("create_account") == 0 and users(app) == []
