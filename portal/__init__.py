@@ -122,8 +122,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .commands import init_commands
-    from .cli_db import init_migrations
+    from .cli import init_commands
+    from .cli.db import init_migrations
 
     init_commands(app)
     init_migrations(app)

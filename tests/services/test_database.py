@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from portal.extensions import db
-from portal.cli_db import attach
+from portal.cli.db import attach
 from portal.models import PortalUser, SignupAttempt, utcnow
 from portal.services import audit, onboarding
 from sandbox import seed

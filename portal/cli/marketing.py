@@ -7,9 +7,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .brokerapi import BrokerError
-from .services import campaigns, funnel
-from .services.campaigns import CampaignError
+from ..brokerapi import BrokerError
+from ..services import campaigns, funnel
+from ..services.campaigns import CampaignError
 
 campaigns_cli = AppGroup("campaigns", help="Marketing campaigns, their links, and partners (IBs).")
 report_cli = AppGroup("report", help="Marketing reports.")

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .extensions import db
+from ..extensions import db
 
-DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
+DIRECTORY = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def attach(app: Flask) -> None:

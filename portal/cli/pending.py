@@ -5,8 +5,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .extensions import db
-from .models import OperationState, SignupAttempt, TradingAccountRequest, utcnow
+from ..extensions import db
+from ..models import OperationState, SignupAttempt, TradingAccountRequest, utcnow
 
 pending_cli = AppGroup("pending", help="Inspect and handle pending Broker-API work.")
 KINDS = {"signup": SignupAttempt, "open": TradingAccountRequest}
@@ -15,7 +15,7 @@ KINDS = {"signup": SignupAttempt, "open": TradingAccountRequest}
 @click.command("worker")
 def worker_command() -> None:
     """Run the background worker until stopped."""
-    from .worker import run
+    from ..worker import run
 
     run(current_app._get_current_object())
 

@@ -6,8 +6,8 @@ import json
 import click
 from flask.cli import AppGroup
 
-from .extensions import db
-from .models import AuditEvent
+from ..extensions import db
+from ..models import AuditEvent
 
 audit_cli = AppGroup("audit", help="Read the audit log.")
 
