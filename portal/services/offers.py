@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 
 from ..brokerapi import Offer
 from ..cache import CacheUnavailable
@@ -45,9 +45,9 @@ _parsed_lock = threading.Lock()
 def catalogue() -> Catalogue:
     """Every offer at the broker, hidden ones included, from the shared short-lived cache.
 
-    Within one web request the catalogue is read once, so a page that lists offers and links
-    them by slug sees one consistent catalogue and costs at most one Broker-API call. Offers are
-    immutable, so each process parses a given version once and shares it between requests.
+    A process trusts the version it read for ``RECHECK_SECONDS``, so the reads of one page see
+    one catalogue and cost at most one Broker-API call. Offers are immutable, so each process
+    parses a given version once and shares it between requests.
     """
     return catalogue_and()[0]
 
@@ -61,13 +61,9 @@ def catalogue_and(*keys: str) -> tuple[Catalogue, list]:
     catalogue is asked of Broker-API and shared under its digest. While Redis does not answer,
     the version this process read last is shown rather than an error page.
     """
-    if has_request_context() and "offer_catalogue" in g:
-        return g.offer_catalogue, cache.backend.get_many(*keys) if keys else []
     found, others = None if keys else _recently_read(), []
     if found is None:
         found, others = _read_shared(keys)
-    if has_request_context():
-        g.offer_catalogue = found
     return found, others
 
 
@@ -206,5 +202,3 @@ def forget() -> None:
     within ``RECHECK_SECONDS``)."""
     cache.backend.delete(VERSION_KEY)
     current_app.extensions.pop("offers_read", None)
-    if has_request_context():
-        g.pop("offer_catalogue", None)
