@@ -1,5 +1,6 @@
 """Broker-API client: typed objects in, typed objects out, domain errors on failure."""
-from .client import BrokerClient, NewAccount
+from .bodies import NewAccount
+from .client import BrokerClient
 from .errors import (
     BrokerError,
     BrokerUnavailable,

@@ -9,7 +9,6 @@ import json
 import logging
 import re
 import threading
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import paging
@@ -24,6 +23,7 @@ from .errors import (
 )
 from .http import BrokerHttp, detail_of, raise_for_status
 from .kinds import SERVICE_INFO, ApiKind, kind_named
+from .bodies import NewAccount, account_body, prune
 from .models import Account, CreatedAccount, Named, Offer, ServiceInfo, TradingAccount
 
 log = logging.getLogger("portal.brokerapi")
@@ -34,32 +34,6 @@ NO_SUCH_ACCOUNT = (400, 404, 422)
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9._~+/=-]{8,512}")
 # The API right a CRM user needs for each list the portal resolves names in.
 READ_PERMISSION = {"roles": "API ACCESS: read roles", "branches": "API ACCESS: read branches"}
-
-
-@dataclass(frozen=True)
-class NewAccount:
-    """What the portal sends to create an Account; empty values are left out of the body."""
-
-    email: str
-    password: str
-    first_name: str
-    last_name: str
-    offer_uuid: str | None = None
-    country: str | None = None
-    phone: str | None = None
-    language: str | None = None
-    lead_source: str | None = None
-    ib_parent_trading_account_uuid: str | None = None
-
-
-def prune(value: Any) -> Any:
-    """Drop None, empty strings and empty containers recursively (Broker-API rejects ``""``)."""
-    if isinstance(value, dict):
-        pruned = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", {}, [])}
-    if isinstance(value, list):
-        return [v for v in (prune(v) for v in value) if v not in (None, "", {}, [])]
-    return value
 
 
 def _listed(body: Any, key: str, what: str) -> list[dict]:
@@ -189,26 +163,7 @@ class BrokerClient:
 
     def create_account(self, new: NewAccount) -> CreatedAccount:
         """Create an Account (and its first trading account when an offer is given)."""
-        body = prune({
-            "email": new.email,
-            "password": new.password,
-            "offerUuid": new.offer_uuid,
-            "clientType": "RETAIL",
-            "personalDetails": {
-                "firstname": new.first_name,
-                "lastname": new.last_name,
-                "citizenship": new.country,
-                "language": new.language,
-            },
-            "contactDetails": {"phoneNumber": new.phone},
-            "addressDetails": {"country": new.country},
-            "accountConfiguration": {
-                "roleUuid": self.role_uuid(),
-                "branchUuid": self.branch_uuid(),
-                "ibParentTradingAccountUuid": new.ib_parent_trading_account_uuid,
-            },
-            "leadDetails": {"source": new.lead_source},
-        })
+        body = account_body(new, self.role_uuid(), self.branch_uuid())
         response = self.http.call("POST", self.paths.accounts, json=body)
         if response.status_code in (401, 403) or response.status_code < 400:
             raise_for_status(response)

@@ -10,7 +10,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable
 
-from .client import BrokerClient, NewAccount
+from .bodies import NewAccount
+from .client import BrokerClient
 from .errors import BrokerError, Forbidden, NotReady, Unauthorized, UnexpectedResponse
 from .http import BrokerHttp
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from portal.brokerapi.client import prune
+from portal.brokerapi.bodies import prune
 from sandbox import seed
 from tests.support import make_app
 from tests.web.profile_support import (
