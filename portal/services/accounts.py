@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..brokerapi import BrokerError, BrokerUnavailable, Offer, RateLimited, Rejected, TradingAccount
 from ..extensions import broker, cache, db
 from ..models import OperationState, PortalUser, TradingAccountRequest
-from . import audit, links, offers
+from . import account_limits, audit, links, offers
 
 
 class OpenAccountError(Exception):
@@ -22,15 +22,6 @@ class OpenAccountError(Exception):
 
 class UnknownOffer(OpenAccountError):
     """The offer is unknown or hidden."""
-
-
-class LimitReached(OpenAccountError):
-    """The trader already has as many trading accounts as allowed (overall or in this offer)."""
-
-    def __init__(self, per_offer: bool, limit: int):
-        super().__init__(limit)
-        self.per_offer = per_offer
-        self.limit = limit
 
 
 class OpenRejected(OpenAccountError):
@@ -228,7 +219,12 @@ def open_trading_account(user: PortalUser, offer_uuid: str, key: str,
     if offer is None:
         raise UnknownOffer()
     items = _broker_items(user, fresh=True)
-    _check_limits(user, offer, items)
+    account_limits.lock_trader(user)  # until the request below is committed
+    try:
+        account_limits.check(user, offer, items)
+    except account_limits.LimitReached:
+        db.session.rollback()
+        raise
     request = TradingAccountRequest(
         user_id=user.id, offer_uuid=offer.uuid, account_uuid=user.account_uuid,
         idempotency_key=key, known_logins=json.dumps(sorted(t.login for t in items)),
@@ -299,17 +295,3 @@ def recover(user: PortalUser, request: TradingAccountRequest, exc: Exception,
     request.park(str(exc), current_app.config["WORKER_BACKOFF_SECONDS"])
     db.session.commit()
     raise OpenPending()
-
-
-def _check_limits(user: PortalUser, offer: Offer, items: list[TradingAccount]) -> None:
-    waiting = db.session.scalars(db.select(TradingAccountRequest).filter_by(
-        user_id=user.id, state=OperationState.DONE.value, login=None)).all()
-    total = len(items) + len(waiting)
-    in_offer = sum(t.offer_uuid == offer.uuid for t in items) + sum(
-        r.offer_uuid == offer.uuid for r in waiting)
-    overall, per_offer = (current_app.config["MAX_TRADING_ACCOUNTS"],
-                          current_app.config["MAX_ACCOUNTS_PER_OFFER"])
-    if total >= overall:
-        raise LimitReached(per_offer=False, limit=overall)
-    if in_offer >= per_offer:
-        raise LimitReached(per_offer=True, limit=per_offer)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..brokerapi import BrokerError
 from ..i18n import gettext as _
-from ..services import accounts, offers, platform
+from ..services import account_limits, accounts, offers, platform
 from .auth import actor
 from .errors import render_error
 from .forms import ChooseOfferForm, ConfirmOfferForm, PostForm
@@ -60,7 +60,7 @@ def confirm():
     except accounts.UnknownOffer:
         flash(_("That offer is not available. Please choose one of the offers below."), "error")
         return redirect(url_for("accounts.new"))
-    except accounts.LimitReached as exc:
+    except account_limits.LimitReached as exc:
         message = (_("You already have %(n)d accounts in this offer, the most allowed.", n=exc.limit)
                    if exc.per_offer else
                    _("You already have %(n)d trading accounts, the most allowed.", n=exc.limit))
