@@ -131,12 +131,9 @@ def claim_request():
         if seconds:
             headers = limits.refused(seconds)
             return render_template("passwords/claim_request.html", form=form), 429, headers
-        try:
-            claims.request_claim(form.email.data, actor())
-        except BrokerError:
-            flash(_("We could not reach our trading services, so no link was sent. "
-                    "Please try again in a few minutes."), "error")
-            return render_template("passwords/claim_request.html", form=form), 503
+        # An outage gets the same neutral answer as an unknown email (logged, no mail), as
+        # forgot-password does: the page never tells whether the broker knows the address.
+        claims.request_claim(form.email.data, actor(), quiet=True)
         return _sent("claim", form.email.data)
     return render_template("passwords/claim_request.html", form=form)
 

@@ -114,9 +114,8 @@ def test_an_unknown_email_lookup_answered_500_is_an_outage_not_an_error_page(kin
     assert forgot.status_code == 200  # the same neutral answer as always
     assert "If nobody.here@example.com belongs to an account" in forgot.get_data(as_text=True)
     claim = client.post("/claim", data={"email": "nobody.here@example.com"})
-    html = claim.get_data(as_text=True)
-    assert "no link was sent" in html and 'value="nobody.here@example.com"' in html
-    assert "Temporarily unavailable" not in html
+    assert claim.status_code == 200
+    assert "If we have an account for nobody.here@example.com" in claim.get_data(as_text=True)
     app.extensions["broker"].close()
 
 
