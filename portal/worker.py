@@ -1,4 +1,5 @@
-"""The background worker: completes pending sign-ups and open-account requests (``flask worker``)."""
+"""The background worker (``flask worker``): completes pending sign-ups and open-account requests,
+and writes the landing counts."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ from flask import Flask
 
 from .brokerapi import BrokerError
 from .extensions import broker
-from .services import pending
+from .services import landings, pending
 
 log = logging.getLogger("portal.worker")
 
@@ -47,6 +48,7 @@ def run(app: Flask, stop: threading.Event | None = None) -> None:
         with app.app_context():
             try:
                 tried = pending.run_once()
+                landings.flush()  # what the web processes counted in Redis since the last pass
             except Exception:  # the database may be briefly away; keep polling
                 log.exception("worker pass failed")
                 tried = 0

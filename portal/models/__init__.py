@@ -10,4 +10,4 @@ from .core import (  # noqa: F401
     utcnow,
 )
 from .links import UsedLink  # noqa: F401
-from .marketing import Campaign, Landing, Partner, SignupAttribution  # noqa: F401
+from .marketing import Campaign, LandingCount, Partner, SignupAttribution  # noqa: F401

@@ -1,4 +1,4 @@
-"""Marketing data: partners (IBs), campaigns, landings, and the attribution of each sign-up."""
+"""Marketing data: partners (IBs), campaigns, landing counts, and the attribution of each sign-up."""
 from __future__ import annotations
 
 from ..extensions import db
@@ -42,24 +42,22 @@ class Campaign(db.Model):
     partner = db.relationship(Partner, lazy="joined")
 
 
-class Landing(db.Model):
-    """A visitor's first landing, or a later landing from a different campaign (not page views)."""
+class LandingCount(db.Model):
+    """How many landings a campaign and source / medium brought on one day (UTC).
 
-    __tablename__ = "landings"
+    Landings are counted, not stored one row each: a campaign's traffic costs no write per
+    visit, and the funnel needs only the numbers (``services/landings.py``).
+    """
+
+    __tablename__ = "landing_counts"
+    __table_args__ = (db.UniqueConstraint("day", "campaign", "source", "medium"),)
 
     id = db.Column(db.Integer, primary_key=True)
-    at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    visitor = db.Column(db.String(32), nullable=False, index=True)
-    campaign_code = db.Column(db.String(CODE_LENGTH), nullable=True, index=True)
-    utm_source = db.Column(db.String(PARAM_LENGTH), nullable=True)
-    utm_medium = db.Column(db.String(PARAM_LENGTH), nullable=True)
-    utm_campaign = db.Column(db.String(PARAM_LENGTH), nullable=True)
-    utm_term = db.Column(db.String(PARAM_LENGTH), nullable=True)
-    utm_content = db.Column(db.String(PARAM_LENGTH), nullable=True)
-    gclid = db.Column(db.String(PARAM_LENGTH), nullable=True)
-    ref = db.Column(db.String(CODE_LENGTH), nullable=True)
-    path = db.Column(db.String(200), nullable=True)
-    referrer_host = db.Column(db.String(PARAM_LENGTH), nullable=True)
+    day = db.Column(db.Date, nullable=False, index=True)
+    campaign = db.Column(db.String(PARAM_LENGTH), nullable=False)
+    source = db.Column(db.String(PARAM_LENGTH), nullable=False)
+    medium = db.Column(db.String(PARAM_LENGTH), nullable=False)
+    count = db.Column(db.Integer, nullable=False, default=0)
 
 
 class SignupAttribution(db.Model):

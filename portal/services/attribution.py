@@ -9,8 +9,9 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from ..extensions import db
-from ..models import Campaign, Landing, Partner, SignupAttempt, SignupAttribution, utcnow
+from ..models import Campaign, Partner, SignupAttempt, SignupAttribution, utcnow
 from ..models.marketing import CODE_LENGTH, PARAM_LENGTH
+from . import landings
 
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 CODES = ("ref", "cmp")
@@ -74,32 +75,25 @@ def channel(touch: Mapping | None) -> tuple[str, str, str]:
 
 
 def capture(state: Mapping | None, touch: dict) -> tuple[dict | None, bool]:
-    """The visitor's new attribution state and whether it changed; records new landings.
+    """The visitor's new attribution state and whether it changed; counts new landings.
 
     The first landing sets first and last touch; a later landing with marketing parameters
-    becomes the last touch. A landing row is written for a first touch and for a later landing
-    from a different campaign or source, never for plain page views.
+    becomes the last touch. A landing is counted for a first touch that carries marketing
+    parameters and for a later landing from a different campaign or source, never for plain
+    page views (crawlers, health checks); counting writes nothing to the database.
     """
     if touch.get("cmp") and find_campaign(touch["cmp"]) is None:
         touch = {k: v for k, v in touch.items() if k != "cmp"}  # only our own campaigns count
     if not state or not state.get("first"):
         new = {"v": (state or {}).get("v") or secrets.token_hex(8), "first": touch, "last": touch}
-        _record(new["v"], touch)
+        if has_marketing(touch):
+            landings.count(touch)
         return new, True
     if not has_marketing(touch):
         return None, False
     if channel(touch) != channel(state.get("last")):
-        _record(state["v"], touch)
+        landings.count(touch)
     return {**state, "last": touch}, True
-
-
-def _record(visitor: str, touch: Mapping) -> None:
-    db.session.add(Landing(
-        visitor=visitor, campaign_code=touch.get("cmp"), gclid=touch.get("gclid"),
-        ref=touch.get("ref"), path=touch.get("path"), referrer_host=touch.get("referrer"),
-        **{name: touch.get(name) for name in UTM},
-    ))
-    db.session.commit()
 
 
 def sanitize_state(state) -> dict | None:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from ..extensions import db
-from ..models import (Landing, OperationState, SignupAttempt, SignupAttribution,
+from ..models import (LandingCount, OperationState, SignupAttempt, SignupAttribution,
                       TradingAccountRequest)
-from . import offers
-from .attribution import UTM, channel
+from . import landings, offers
+from .attribution import channel
 
 DONE = OperationState.DONE.value
 
@@ -30,12 +30,6 @@ class FunnelRow:
     @property
     def signup_rate(self) -> str:
         return f"{100 * self.signups / self.landings:.1f}%" if self.landings else "-"
-
-
-def _landing_touch(row: Landing) -> dict:
-    touch = {name: getattr(row, name) for name in UTM}
-    touch.update(cmp=row.campaign_code, gclid=row.gclid, ref=row.ref, referrer=row.referrer_host)
-    return {k: v for k, v in touch.items() if v}
 
 
 def _key(touch) -> tuple[str, str]:
@@ -66,13 +60,14 @@ def funnel(since: datetime | None = None, campaign: str | None = None,
     def row(key) -> FunnelRow:
         return rows.setdefault(key, FunnelRow(*key))
 
-    landings = db.select(Landing)
+    landings.flush()  # what was counted but not yet written
+    counted = db.select(LandingCount)
     signups = db.select(SignupAttribution).filter(SignupAttribution.user_id.is_not(None))
     if since is not None:
-        landings = landings.filter(Landing.at >= since)
+        counted = counted.filter(LandingCount.day >= since.date())
         signups = signups.filter(SignupAttribution.created_at >= since)
-    for landing in db.session.scalars(landings):
-        row(_key(_landing_touch(landing))).landings += 1
+    for landing in db.session.scalars(counted):
+        row((landing.campaign, f"{landing.source} / {landing.medium}")).landings += landing.count
     attributed = db.session.scalars(signups).all()
     opened = _offers_by_user({a.user_id for a in attributed})
     demo = {o.uuid: o.demo for o in offers.all_offers()} if attributed else {}

@@ -1,0 +1,135 @@
+"""Landings counted per day and channel without a database write per visit.
+
+A landing adds one to a counter: a Redis hash when REDIS_URL is set, process memory otherwise.
+The counts reach the ``landing_counts`` table in batches: the worker flushes Redis every few
+seconds; without Redis each process flushes its own counts at most every FLUSH_SECONDS (on a
+later landing, and at exit). The funnel flushes before it reads, so its figures are exact.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import secrets
+import threading
+import time
+from collections import Counter
+from datetime import date
+
+import redis
+from flask import Flask, current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..cache import redis_client
+from ..extensions import db
+from ..models import LandingCount, utcnow
+from . import attribution
+
+PENDING = "landings:pending"
+FLUSHING = "landings:flushing:"  # a batch being written; left for the next flush if that failed
+FLUSH_SECONDS = 10.0
+
+
+class MemoryCounts:
+    """This process's counts since its last flush."""
+
+    def __init__(self):
+        self._counts: Counter = Counter()
+        self._lock = threading.Lock()
+        self.flushed_at = time.monotonic()
+
+    def add(self, field: str) -> None:
+        with self._lock:
+            self._counts[field] += 1
+
+    def batches(self):
+        with self._lock:
+            taken, self._counts = self._counts, Counter()
+            self.flushed_at = time.monotonic()
+        if taken:
+            yield dict(taken), lambda: None
+
+    def due(self) -> bool:
+        return time.monotonic() - self.flushed_at >= FLUSH_SECONDS
+
+
+class RedisCounts:
+    """Counts shared by every process in one Redis hash; a flush renames it away atomically."""
+
+    def __init__(self, url: str):
+        self._redis = redis_client(url)
+
+    def add(self, field: str) -> None:
+        self._redis.hincrby(PENDING, field, 1)
+
+    def batches(self):
+        """Each batch to write, and how to forget it once written (left-over batches first)."""
+        leftovers = list(self._redis.scan_iter(f"{FLUSHING}*", count=100))
+        batch = f"{FLUSHING}{secrets.token_hex(8)}"
+        try:
+            self._redis.rename(PENDING, batch)
+            leftovers.append(batch.encode())
+        except redis.ResponseError:  # nothing counted since the last flush
+            pass
+        for key in leftovers:
+            counts = {k.decode(): int(v) for k, v in self._redis.hgetall(key).items()}
+            yield counts, lambda key=key: self._redis.delete(key)
+
+    @staticmethod
+    def due() -> bool:
+        return False  # the worker flushes Redis; a web request never does
+
+
+def _counts(app: Flask):
+    counts = app.extensions.get("landing_counts")
+    if counts is None:
+        url = app.config.get("REDIS_URL")
+        counts = app.extensions["landing_counts"] = RedisCounts(url) if url else MemoryCounts()
+        if not url and not app.testing:
+            atexit.register(_flush_at_exit, app)
+    return counts
+
+
+def count(touch) -> None:
+    """One landing of ``touch``'s campaign and source / medium, today (UTC)."""
+    counts = _counts(current_app)
+    counts.add(json.dumps([utcnow().date().isoformat(), *attribution.channel(touch)]))
+    if counts.due():
+        flush()
+
+
+def flush() -> int:
+    """Add the counted landings to the table; return how many were written."""
+    written = 0
+    for batch, forget in _counts(current_app).batches():
+        for field, n in batch.items():
+            day, campaign, source, medium = json.loads(field)
+            _add(date.fromisoformat(day), campaign[:100], source[:100], medium[:100], n)
+        db.session.commit()
+        forget()
+        written += sum(batch.values())
+    return written
+
+
+def _add(day: date, campaign: str, source: str, medium: str, n: int) -> None:
+    """count += n for the row, created when missing (another flusher may create it first)."""
+    key = dict(day=day, campaign=campaign, source=source, medium=medium)
+    for _ in range(2):
+        updated = db.session.execute(
+            db.update(LandingCount).filter_by(**key).values(count=LandingCount.count + n),
+            execution_options={"synchronize_session": False}).rowcount
+        if updated:
+            return
+        try:
+            with db.session.begin_nested():
+                db.session.add(LandingCount(count=n, **key))
+            return
+        except IntegrityError:
+            continue  # created meanwhile: add to it
+
+
+def _flush_at_exit(app: Flask) -> None:
+    try:
+        with app.app_context():
+            flush()
+    except Exception:  # the process is ending; the log says what was lost
+        app.logger.exception("landing counts not written at exit")

@@ -1,0 +1,82 @@
+"""Landings are counted exactly, and an anonymous page view writes nothing to the database."""
+from __future__ import annotations
+
+import pytest
+import redis
+
+from portal.extensions import db
+from portal.services import campaigns, funnel, landings
+from tests.support import answers, make_app
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def table_rows(app) -> dict[str, int]:
+    """How many rows each table holds."""
+    with app.app_context():
+        return {table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+
+
+def spring_landings(app) -> int:
+    with app.app_context():
+        rows = funnel.funnel(campaign="spring")
+        return sum(r.landings for r in rows)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def portal(request, sb, tmp_path):
+    """The portal counting in process memory, or in Redis as several processes would."""
+    overrides = {}
+    if request.param == "redis":
+        if not answers(6379):
+            pytest.skip("Redis does not answer on 127.0.0.1:6379")
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        overrides["REDIS_URL"] = REDIS_URL
+    app = make_app(sb, f"sqlite:///{tmp_path / 'portal.db'}", **overrides)
+    with app.app_context():
+        campaigns.add_campaign("spring", offer="demo-standard-usd", utm_source="google",
+                               utm_medium="cpc")
+    yield app
+    app.extensions["broker"].close()
+
+
+def test_plain_cookieless_page_views_write_nothing(portal):
+    before = table_rows(portal)
+    for _ in range(20):
+        for path in ("/", "/offers", "/register", "/login", "/offers/demo-standard-usd"):
+            assert portal.test_client().get(path).status_code == 200
+    with portal.app_context():
+        landings.flush()
+    assert table_rows(portal) == before
+
+
+def test_campaign_landings_cost_no_write_per_visit_and_the_funnel_counts_them_exactly(portal):
+    before = table_rows(portal)
+    for number in range(40):  # each a new visitor: no cookie
+        client = portal.test_client()
+        if number % 2:
+            assert client.get("/go/spring").status_code == 302
+        client.get("/register?offer=demo-standard-usd&cmp=spring&utm_source=google"
+                   "&utm_medium=cpc")
+    assert table_rows(portal) == before  # nothing written while they landed
+    assert spring_landings(portal) == 40
+    assert spring_landings(portal) == 40  # a second report counts nothing twice
+
+
+def test_the_worker_writes_what_every_process_counted_in_redis(sb, tmp_path):
+    if not answers(6379):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    one, two = (make_app(sb, url, REDIS_URL=REDIS_URL) for _ in range(2))
+    for app in (one, two):
+        for _ in range(3):
+            app.test_client().get("/?utm_source=newsletter&utm_medium=email")
+    with one.app_context():
+        assert landings.flush() == 6  # what the worker does each pass
+        assert landings.flush() == 0
+        rows = funnel.funnel()
+    assert [(r.source, r.landings) for r in rows] == [("newsletter / email", 6)]
+    for app in (one, two):
+        app.extensions["broker"].close()
