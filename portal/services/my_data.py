@@ -14,6 +14,9 @@ DELETION_REQUESTED = "deletion_requested"
 # Columns never exported, whatever table they are added to: credentials and their hashes.
 SECRET_MARKERS = ("password", "secret", "token", "hash")
 JSON_COLUMNS = ("detail", "known_logins")
+# What anyone may cause by typing the trader's email, without the trader's password or session.
+ANYONE_MAY_CAUSE = frozenset({"password_reset_requested", "claim_requested", "login_failed"})
+ANOTHER_DEVICE = "a request from another device"
 
 
 def _plain(value):
@@ -51,8 +54,19 @@ def _portal_part(user: PortalUser) -> dict:
         "signup_attempts": rows(SignupAttempt, SignupAttempt.user_id == user.id),
         "trading_account_requests": rows(TradingAccountRequest,
                                          TradingAccountRequest.user_id == user.id),
-        "audit_events": rows(AuditEvent, AuditEvent.user_id == user.id),
+        "audit_events": _events(rows(AuditEvent, AuditEvent.user_id == user.id)),
     }
+
+
+def _events(events: list[dict]) -> list[dict]:
+    """The trader's audit events; one that anyone may cause shows its address and browser only
+    when the trader's own session was seen on that device, else "a request from another device"
+    (it may have been someone else: their address is not the trader's to see)."""
+    own = {(e["ip"], e["user_agent"]) for e in events if e["kind"] not in ANYONE_MAY_CAUSE}
+    for event in events:
+        if event["kind"] in ANYONE_MAY_CAUSE and (event["ip"], event["user_agent"]) not in own:
+            event.update(ip=None, user_agent=None, device=ANOTHER_DEVICE)
+    return events
 
 
 def _trading_account(row: accounts.Row) -> dict:

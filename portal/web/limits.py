@@ -10,6 +10,8 @@ sent at the same moment cannot all slip through.
 """
 from __future__ import annotations
 
+import ipaddress
+
 import math
 import time
 from datetime import timedelta
@@ -27,8 +29,25 @@ from ..i18n import gettext as _
 from .formatting import duration
 
 
+def client_network(address: str | None) -> str:
+    """The client an address stands for: an IPv4 address alone, an IPv6 address by its /64.
+
+    One IPv6 host usually holds a whole /64 and may pick any address in it, so counting each
+    address alone would give it 2**64 allowances.
+    """
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def _ip() -> str:
-    return request.remote_addr or "unknown"
+    return client_network(request.remote_addr)
 
 
 def _email() -> str:

@@ -7,6 +7,7 @@ import pytest
 import redis
 
 from portal.services import passwords
+from portal.web import limits
 from tests.support import Trader, answers, make_app
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -67,6 +68,32 @@ def test_login_is_limited_per_ip(app, client):
     for email in ("a@example.com", "b@example.com"):
         client.post("/login", data={"email": email, "password": "nope"})
     assert client.post("/login", data={"email": "c@example.com", "password": "x"}).status_code == 429
+
+
+def test_ipv6_addresses_of_one_64_share_a_per_ip_limit(app, client):
+    """A host holding a /64 cannot hop to a fresh address for a fresh allowance."""
+    app.config["LOGIN_LIMIT_PER_IP"] = "2/minute"
+
+    def login_from(address, email):
+        return client.post("/login", data={"email": email, "password": "nope"},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert login_from("2001:db8:1:2::a", "a@example.com") == 200
+    assert login_from("2001:db8:1:2:ffff::1", "b@example.com") == 200
+    assert login_from("2001:db8:1:2:dead:beef:0:1", "c@example.com") == 429
+    assert login_from("2001:db8:1:3::a", "d@example.com") == 200  # another /64: another client
+    assert login_from("192.0.2.7", "e@example.com") == 200
+
+
+@pytest.mark.parametrize("address, client_key", [
+    ("192.0.2.7", "192.0.2.7"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("::ffff:192.0.2.7", "192.0.2.7"),
+    ("not-an-address", "not-an-address"),
+    (None, "unknown"),
+])
+def test_a_client_is_an_ipv4_address_or_an_ipv6_64(address, client_key):
+    assert limits.client_network(address) == client_key
 
 
 def test_a_limit_counts_only_posts_and_can_be_switched_off(app, client):

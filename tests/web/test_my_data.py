@@ -71,6 +71,24 @@ def test_download_leaves_out_what_someone_else_typed_with_the_same_email(client,
     assert "Stranger" not in response.get_data(as_text=True)
 
 
+def test_requests_someone_else_may_have_made_show_no_address_or_browser(app, client, nora):
+    stranger = app.test_client()
+    for path in ("/password/forgot", "/claim"):
+        stranger.post(path, data={"email": EMAIL},
+                      environ_base={"REMOTE_ADDR": "203.0.113.9"},
+                      headers={"User-Agent": "Stranger-Browser/1.0"})
+    client.post("/password/forgot", data={"email": EMAIL})  # from the trader's own browser
+    response, data = download(client)
+    text = response.get_data(as_text=True)
+    assert "203.0.113.9" not in text and "Stranger-Browser" not in text
+    events = [e for e in data["portal"]["audit_events"]
+              if e["kind"] in ("password_reset_requested", "claim_requested")]
+    others = [e for e in events if e.get("device") == "a request from another device"]
+    assert len(others) == 2 and all(e["ip"] is None and e["user_agent"] is None for e in others)
+    (own,) = [e for e in events if e not in others]
+    assert own["ip"] == "127.0.0.1"  # the trader's own device keeps its details
+
+
 def test_download_holds_what_the_broker_keeps(client, sb, nora):
     _response, data = download(client)
     account = data["broker"]["account"]
