@@ -39,6 +39,39 @@ def wrk(url: str, seconds: int, connections: int, headers: dict | None = None) -
             "errors": raw["errors"], "bad_status": raw["bad_status"]}
 
 
+def mix(base: str, plan: list[tuple[str, str]], requests: int, concurrency: int,
+        start: int = 0) -> dict:
+    """Send ``requests`` GETs to ``base`` from ``concurrency`` threads, cycling through
+    ``plan``'s (path, Cookie header) pairs: a returning browser sends its cookie every time, a
+    new visitor (empty Cookie) never keeps what it is given. ``{n}`` in a path becomes the
+    request's number (from ``start``). Returns the count and the non-2xx/3xx answers."""
+    numbers = iter(range(start, start + requests))
+    lock = threading.Lock()
+    bad: list[int] = []
+
+    def loop() -> None:
+        with httpx.Client(base_url=base, headers={"User-Agent": USER_AGENT}, timeout=30) as http:
+            while True:
+                with lock:
+                    n = next(numbers, None)
+                if n is None:
+                    return
+                path, cookie = plan[n % len(plan)]
+                answer = http.get(path.replace("{n}", str(n)),
+                                  headers={"Cookie": cookie} if cookie else None)
+                http.cookies.clear()
+                if answer.status_code >= 400:
+                    with lock:
+                        bad.append(answer.status_code)
+
+    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"requests": requests, "bad_status": len(bad)}
+
+
 def get(url: str, cookies: dict | None = None) -> str:
     """GET ``url`` twice like a browser that keeps its cookies; return them as a header.
 
@@ -47,7 +80,10 @@ def get(url: str, cookies: dict | None = None) -> str:
     alone would make every replayed request write the session anew, which no browser that
     stores its cookies would cause.
     """
-    with httpx.Client(headers={"User-Agent": USER_AGENT}, cookies=cookies, timeout=15) as http:
+    jar = httpx.Cookies()
+    for name, value in (cookies or {}).items():  # as the server set them, so answers replace them
+        jar.set(name, value, domain=httpx.URL(url).host)
+    with httpx.Client(headers={"User-Agent": USER_AGENT}, cookies=jar, timeout=15) as http:
         for _ in range(2):
             response = http.get(url)
             if response.status_code != 200:

@@ -1,8 +1,10 @@
 """`make bench`: the portal and a bare Flask app under one set of gunicorn settings, on loopback.
 
 Starts the sandbox with a set latency, the portal (PostgreSQL + Redis when they answer, else
-SQLite) and bench/hello.py, drives each scenario with wrk for a fixed time (sign-ups with an httpx
-driver), counts Broker-API calls at the sandbox, prints one table and writes bench/results.json.
+SQLite) and bench/hello.py. First a mix of pages is sent to the fresh portal and each worker's own
+memory (USS) is read after the first and the last of its requests; then each scenario runs with
+wrk for a fixed time (sign-ups with an httpx driver), Broker-API calls are counted at the sandbox,
+and each worker's USS is read again at the end. Prints one table and writes bench/results.json.
 """
 from __future__ import annotations
 
@@ -36,6 +38,10 @@ def options() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=int(env.get("WEB_CONCURRENCY", 2)))
     parser.add_argument("--threads", type=int, default=int(env.get("WEB_THREADS", 4)))
     parser.add_argument("--faults", default=env.get("SANDBOX_FAULTS") or "latency_ms=30")
+    parser.add_argument("--memory-from", type=int, default=int(env.get("BENCH_MEMORY_FROM", 2000)),
+                        help="portal requests before the first USS reading")
+    parser.add_argument("--memory-to", type=int, default=int(env.get("BENCH_MEMORY_TO", 20000)),
+                        help="portal requests before the second USS reading")
     return parser.parse_args()
 
 
@@ -59,16 +65,17 @@ def main() -> int:
         sandbox = servers.start_sandbox(opts.faults)
         portal = servers.start_portal(backend)
         hello = servers.start_hello()
-        results = scenarios(opts, portal, hello, sandbox, servers)
-        results["rss_mb"] = {name: round(servers.rss(name) / MB, 1) for name in ("portal", "hello")}
-        results["rss_now_mb"] = {name: round(servers.rss(name, "VmRSS") / MB, 1)
-                                 for name in ("portal", "hello")}
-        results["private_now_mb"] = {name: round(servers.private(name) / MB, 1)
-                                     for name in ("portal", "hello")}
+        visitor, trader = warm_up(portal)
+        memory = memory_growth(opts, portal, visitor, trader, servers)
+        results = scenarios(opts, portal, hello, sandbox, visitor, trader)
+        memory["uss_after_run_mb"] = _mb(servers.uss("portal"))
+        memory["hello_uss_after_run_mb"] = _mb(servers.uss("hello"))
+        results["memory"] = memory
     results["settings"] = {
         "seconds": opts.seconds, "rounds": opts.rounds, "connections": opts.connections,
         "workers": opts.workers,
         "threads": opts.threads, "sandbox_faults": opts.faults, "sandbox_latency_ms": latency,
+        "memory_requests": [opts.memory_from, opts.memory_to],
         "backend": backend["label"], "python": platform.python_version(), "cpus": os.cpu_count(),
         "load_average_before": load_before}
     derive(results, latency)
@@ -78,7 +85,46 @@ def main() -> int:
     return 0
 
 
-def scenarios(opts, portal: str, hello: str, sandbox: httpx.Client, servers: Servers) -> dict:
+def _mb(by_pid: dict[int, int]) -> dict[str, float]:
+    return {str(pid): round(value / MB, 1) for pid, value in sorted(by_pid.items())}
+
+
+def warm_up(portal: str) -> tuple[str, str]:
+    """The Cookie headers of a returning anonymous visitor and of a logged-in trader."""
+    # An anonymous visitor who has landed once: the first landing writes an attribution row.
+    visitor = load.get(f"{portal}/offers")  # also warms the offers cache
+    trader = load.signup(portal)  # also resolves role and branch in the process that served it
+    if not trader.ok:
+        raise SystemExit(f"bench: the warm-up sign-up failed ({trader.status})")
+    return visitor, load.get(f"{portal}/accounts", cookies=trader.cookies)
+
+
+def memory_growth(opts, portal: str, visitor: str, trader: str, servers: Servers) -> dict:
+    """Each worker's USS after ``memory_from`` and after ``memory_to`` requests to the portal.
+
+    The requests cycle through the pages people use: the cached offers page and the sign-up
+    form for a returning visitor, the accounts page for a trader, and the home and offers pages
+    for new visitors (no cookie; a new attribution, a new marketing link each time, so the
+    page cache keeps turning over). A leak per request shows as growth between the readings.
+    """
+    plan = [("/offers", visitor), ("/accounts", trader), ("/register", visitor),
+            ("/?utm_source=bench&utm_campaign=c{n}", ""), ("/offers?utm_content=o{n}", ""),
+            ("/offers?lang=pl", visitor)]
+    first = load.mix(portal, plan, opts.memory_from, opts.connections)
+    at_first = servers.uss("portal")
+    second = load.mix(portal, plan, max(0, opts.memory_to - opts.memory_from), opts.connections,
+                      start=opts.memory_from)
+    at_second = servers.uss("portal")
+    growth = {str(pid): round((at_second[pid] - at_first[pid]) / MB, 2)
+              for pid in at_second if pid in at_first}
+    return {"requests": [opts.memory_from, opts.memory_from + second["requests"]],
+            "bad_status": first["bad_status"] + second["bad_status"],
+            "uss_first_mb": _mb(at_first), "uss_second_mb": _mb(at_second),
+            "uss_growth_mb": growth}
+
+
+def scenarios(opts, portal: str, hello: str, sandbox: httpx.Client, visitor: str,
+              cookie: str) -> dict:
     """Run every scenario; Broker-API calls are counted at the sandbox around each one.
 
     The pages run in ``opts.rounds`` interleaved rounds (hello, offers, accounts, again...) and
@@ -87,12 +133,6 @@ def scenarios(opts, portal: str, hello: str, sandbox: httpx.Client, servers: Ser
     opens new connections, so the best of three is the run where both workers served, for the
     ceiling and the portal alike. Every round's rate is kept in the results.
     """
-    # An anonymous visitor who has landed once: the first landing writes an attribution row.
-    visitor = load.get(f"{portal}/offers")  # also warms the offers cache
-    trader = load.signup(portal)  # also resolves role and branch in the process that served it
-    if not trader.ok:
-        raise SystemExit(f"bench: the warm-up sign-up failed ({trader.status})")
-    cookie = load.get(f"{portal}/accounts", cookies=trader.cookies)
     pages = {"hello": (f"{hello}/", {}),
              "offers": (f"{portal}/offers", {"Cookie": visitor}),
              "accounts": (f"{portal}/accounts", {"Cookie": cookie})}
@@ -121,7 +161,8 @@ def scenarios(opts, portal: str, hello: str, sandbox: httpx.Client, servers: Ser
 
 def derive(results: dict, latency: int) -> None:
     """Ratios to the ceiling, portal-added p50, and the targets with PASS/FAIL."""
-    run, calls = results["scenarios"], results["calls_per"]
+    run, calls, memory = results["scenarios"], results["calls_per"], results["memory"]
+    first, last = memory["requests"]
     hello_rps = run["hello"]["rps"] or 1
     results["ratios"] = {"offers/hello": round(run["offers"]["rps"] / hello_rps, 3),
                          "accounts/hello": round(run["accounts"]["rps"] / hello_rps, 3)}
@@ -135,18 +176,21 @@ def derive(results: dict, latency: int) -> None:
         _target("Broker-API calls per warm offers page", calls["offers_page"], "<=", 0),
         _target("portal-added p50, offers page (ms)", added["offers"], "<=", 10),
         _target("portal-added p50, accounts page (ms)", added["accounts"], "<=", 10),
-        _target("peak RSS per portal worker (MB)", results["rss_mb"]["portal"], "<=", 80),
+        _target("USS per portal worker after the run (MB)",
+                max(memory["uss_after_run_mb"].values()), "<=", 60),
+        _target(f"USS growth per worker, {first:,} to {last:,} requests (MB)",
+                max(memory["uss_growth_mb"].values()), "<", 5),
     ]
 
 
 def _target(name: str, value: float, op: str, limit: float) -> dict:
-    ok = value >= limit if op == ">=" else value <= limit
+    ok = {">=": value >= limit, "<=": value <= limit, "<": value < limit}[op]
     return {"name": name, "value": value, "target": f"{op} {limit:g}", "pass": ok}
 
 
 def table(results: dict) -> str:
     """The printed report."""
-    s = results["settings"]
+    s, m = results["settings"], results["memory"]
     lines = [f"portal vs bare Flask: gunicorn {s['workers']} workers x {s['threads']} threads, "
              f"wrk {s['connections']} connections x {s['seconds']} s (best of {s['rounds']} rounds), "
              f"sandbox {s['sandbox_faults']}, "
@@ -173,15 +217,20 @@ def table(results: dict) -> str:
                   for n in ("hello", "offers", "accounts")),
               f"ratios: offers/hello {results['ratios']['offers/hello']}, "
               f"accounts/hello {results['ratios']['accounts/hello']}",
-              f"peak RSS per worker: portal {results['rss_mb']['portal']} MB "
-              f"(now {results['rss_now_mb']['portal']} MB, of which "
-              f"{results['private_now_mb']['portal']} MB its own, not shared), "
-              f"hello {results['rss_mb']['hello']} MB",
+              f"USS per portal worker (MB) after {m['requests'][0]:,} requests: "
+              f"{_listed(m['uss_first_mb'])}; after {m['requests'][1]:,}: "
+              f"{_listed(m['uss_second_mb'])}; after the run: {_listed(m['uss_after_run_mb'])} "
+              f"(hello: {_listed(m['hello_uss_after_run_mb'])}); non-2xx/3xx answers in the "
+              f"mix: {m['bad_status']}",
               ""]
     for t in results["targets"]:
         verdict = "PASS" if t["pass"] else "FAIL"
         lines.append(f"  {verdict}  {t['name']}: {t['value']} (target {t['target']})")
     return "\n".join(lines)
+
+
+def _listed(by_pid: dict[str, float]) -> str:
+    return ", ".join(f"{value}" for value in by_pid.values())
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psutil
 
 from e2e.servers import (BIN, StartError, answers, base_env, free_port, launch,
                          process_env, scratch_backend, stop, upgrade_database, wait_for)
@@ -23,8 +24,7 @@ class Servers:
         self.threads = threads
         self.procs: dict[str, subprocess.Popen] = {}
         self.sandbox_url = ""
-        # The same Python and allocator settings `make serve` uses, for the portal and the
-        # ceiling alike.
+        # The same allocator settings `make serve` uses, for the portal and the ceiling alike.
         self.env = {**base_env(), **process_env()}
 
     def __enter__(self) -> "Servers":
@@ -68,9 +68,9 @@ class Servers:
     def gunicorn(self, name: str, app: str, env: dict) -> str:
         """Serve ``app`` with the settings bin/serve uses; return its URL."""
         bind = f"127.0.0.1:{free_port()}"
-        self.start(name, [str(BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class",
-                          "gthread", "--threads", str(self.threads), "--bind", bind, "--preload",
-                          app], env,
+        self.start(name, [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py",
+                          "--workers", str(self.workers), "--worker-class", "gthread",
+                          "--threads", str(self.threads), "--bind", bind, "--preload", app], env,
                    f"http://{bind}/healthz" if name == "portal" else f"http://{bind}/")
         return f"http://{bind}"
 
@@ -93,41 +93,8 @@ class Servers:
     def start_hello(self) -> str:
         return self.gunicorn("hello", "bench.hello:app", self.env)
 
-    def rss(self, name: str, field: str = "VmHWM") -> int:
-        """The largest ``field`` (VmHWM: peak RSS, VmRSS: RSS now) among ``name``'s gunicorn
-        workers, in bytes."""
-        return max((_status(pid, field) for pid in _children(self.procs[name].pid)), default=0)
-
-    def private(self, name: str) -> int:
-        """The largest memory (bytes) any of ``name``'s workers holds alone now, not shared with
-        the gunicorn master or another worker (USS: private clean + dirty pages)."""
-        return max((_private(pid) for pid in _children(self.procs[name].pid)), default=0)
-
-
-def _private(pid: int) -> int:
-    total = 0
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith(("Private_Clean:", "Private_Dirty:")):
-            total += int(line.split()[1]) * 1024
-    return total
-
-
-def _children(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-            found.append(int(entry.name))
-    return found
-
-
-def _status(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    def uss(self, name: str) -> dict[int, int]:
+        """Each of ``name``'s gunicorn workers' own memory in bytes, by pid: its USS, the pages
+        no other process shares (not the master's pages it still shares after the fork)."""
+        workers = psutil.Process(self.procs[name].pid).children()
+        return {w.pid: w.memory_full_info().uss for w in workers}

@@ -91,7 +91,7 @@ def base_env() -> dict:
 
 
 def process_env() -> dict:
-    """The Python and allocator settings `make serve` gives every process (bin/process.env)."""
+    """The allocator settings `make serve` gives every process (bin/process.env)."""
     lines = (ROOT / "bin" / "process.env").read_text().splitlines()
     return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 

@@ -1,50 +1,19 @@
 """Application factory for the trader onboarding portal."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# httpx imports its command-line tool, and with it rich and pygments (about 6 MB in every
-# process), whenever those happen to be installed (test tools bring them). The portal never
-# runs that tool, so its import is blocked; httpx then defines a stub in its place.
-sys.modules.setdefault("httpx._main", None)
+from flask import Flask
 
-from flask import Flask  # noqa: E402
-
-from . import config as settings  # noqa: E402
-from .services import vault  # noqa: E402
+from . import config as settings
+from .services import vault
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAIN_FUNCTIONS_KEPT = 512  # hooks, views, handlers: the portal registers about a hundred
-
-
-class PortalFlask(Flask):
-    """Flask, remembering which functions are plain ``def`` functions.
-
-    Flask asks whether a hook or view is a coroutine function on every call: a dozen times per
-    request, half a dozen Python calls each. The portal's functions are registered once and
-    never change kind, so the answer is kept (for a bounded number of functions).
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._plain_functions: set = set()
-
-    def ensure_sync(self, func):
-        try:
-            if func in self._plain_functions:
-                return func
-        except TypeError:  # an unhashable callable is asked about every time
-            return super().ensure_sync(func)
-        synced = super().ensure_sync(func)
-        if synced is func and len(self._plain_functions) < PLAIN_FUNCTIONS_KEPT:
-            self._plain_functions.add(func)
-        return synced
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the portal app; ``config`` overrides values read from the environment."""
-    app = PortalFlask(
+    app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -76,9 +45,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import broker, cache, csrf, db, login_manager
     from .i18n import init_i18n
     from . import models  # noqa: F401  tables known to SQLAlchemy and Alembic
-    from .web import session  # also registers the user loader
-
-    app.session_interface = session.PortalSessionInterface()
+    from .web import session  # noqa: F401  registers the user loader
 
     db.init_app(app)
     csrf.init_app(app)

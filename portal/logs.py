@@ -22,8 +22,6 @@ _PATTERNS = [
     re.compile(r"(/(?:password/reset|claim|confirm)/)([A-Za-z0-9_.~=-]+)"),
 ]
 REQUEST_ID_HEADER = "X-Request-ID"
-# The header as WSGI names it: read from the environ, no KeyError is raised when it is absent.
-_REQUEST_ID_ENVIRON = "HTTP_" + REQUEST_ID_HEADER.upper().replace("-", "_")
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
@@ -107,9 +105,8 @@ def configure_logging(log_format: str = "text", level: str = "INFO") -> None:
     if not root.handlers:
         root.addHandler(PortalHandler())
         root.setLevel(level.upper())
-        # Our formats name no source line, thread or process; logging skips finding them
-        # (the Logging HOWTO's "Optimization"). Left alone when someone else set logging up.
-        logging._srcfile = None
+        # Our formats name no thread or process; logging skips finding them (the Logging
+        # HOWTO's "Optimization"). Left alone when someone else set logging up.
         logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     for handler in root.handlers:
         if isinstance(handler, PortalHandler):
@@ -135,7 +132,7 @@ def init_request_ids(app: Flask) -> None:
 
     @app.before_request
     def _start():
-        g.request_id = incoming_request_id(request.environ.get(_REQUEST_ID_ENVIRON))
+        g.request_id = incoming_request_id(request.headers.get(REQUEST_ID_HEADER))
         g.request_started = time.perf_counter()
         request_id.set(g.request_id)
 

@@ -1,7 +1,7 @@
 """Error pages in the site layout; Broker-API and Redis outages mapped to a friendly 503."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -24,7 +24,16 @@ MESSAGES = {
 def render_error(status: int, message: str | None = None):
     title, usual = MESSAGES.get(status, MESSAGES[500])
     return render_template("errors/error.html", status=status, title=title,
-                           message=message or usual), status
+                           message=message or usual, no_forms=from_elsewhere()), status
+
+
+def from_elsewhere() -> bool:
+    """True for a post that came without our session cookie, such as another site's form (the
+    browser does not send a SameSite=Lax cookie with it). Its error page carries no form: a
+    form's CSRF token would start a session, and that new cookie would replace the browser's
+    own and log the trader out."""
+    return (request.method not in ("GET", "HEAD")
+            and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
 
 
 def init_errors(app: Flask) -> None:

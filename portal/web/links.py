@@ -38,10 +38,11 @@ def _serializer() -> URLSafeSerializer:
 def current_state() -> dict | None:
     """The visitor's attribution: from the session, else from a consented cookie."""
     state = session.get(SESSION_KEY)
-    if state or not cookie_allowed() or COOKIE not in request.cookies:
+    cookie = request.cookies.get(COOKIE)
+    if state or cookie is None or not cookie_allowed():
         return state
     try:
-        state = attribution.sanitize_state(_serializer().loads(request.cookies[COOKIE]))
+        state = attribution.sanitize_state(_serializer().loads(cookie))
     except BadSignature:
         return None
     if state:

@@ -3,32 +3,27 @@
 A page qualifies when, for a visitor who is not logged in, what it shows depends only on the
 URL (path and query), the language, the facts the view names in ``vary`` (e.g. the offer
 catalogue's version, whether the consent banner is due) and the CSRF token of its forms. The
-token is the one per-visitor part: it is stored as a placeholder and filled in on every answer.
+token is the one per-visitor part: it is stored as a placeholder and filled in on every answer
+with the visitor's token from ``flask_wtf.csrf.generate_csrf``, as a fresh render would.
 Visitors with a flash message waiting always get a fresh render, and so does every logged-in
 trader. Nothing here is shared between processes or outlives a catalogue version: a key names
 the version it was rendered from, so a new catalogue simply stops matching the old pages.
 """
 from __future__ import annotations
 
-import json
 import secrets
 import threading
-import time
 from collections import OrderedDict
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Callable, Hashable
 
-from flask import Flask, current_app, g, request, session
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
+from flask import Flask, current_app, request, session
+from flask_wtf.csrf import generate_csrf
 
-from ..cache import BoundedMap
 from ..i18n import current_language
 from .session import logged_in
 
 PAGES_KEPT = 32  # a few pages times two languages and the common marketing links
-TOKEN_REUSE = 60  # seconds a session's signed CSRF token is handed out again
-TOKENS_KEPT = 1024  # sessions whose signed token is kept
 LONGEST_URL = 512  # longer URLs are rendered afresh rather than filling the cache
 
 
@@ -40,7 +35,6 @@ class PageCache:
         self.placeholder_text = f"csrf-{secrets.token_hex(16)}"
         self.token_placeholder = self.placeholder_text.encode()
         self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._tokens = BoundedMap(TOKENS_KEPT)  # (signer, raw) -> (signed at, token)
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> bytes | None:
@@ -57,59 +51,24 @@ class PageCache:
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
 
-    def signed_token(self, raw: str, signer: TimestampSigner) -> str:
-        """``raw`` signed as Flask-WTF signs it, reusing a signature under a minute old."""
-        now = time.time()
-        hit = self._tokens.get((signer, raw))
-        if hit is not None and now - hit[0] < TOKEN_REUSE:
-            return hit[1]
-        token = signer.sign(base64_encode(json.dumps(raw))).decode()
-        self._tokens.put((signer, raw), (now, token))
-        return token
-
     def __len__(self) -> int:
         return len(self._pages)
 
 
-@lru_cache(maxsize=4)
-def _token_signer(secret_key: str | bytes) -> TimestampSigner:
-    """The signer Flask-WTF's token serializer makes on every call, made once."""
-    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token").make_signer()
+def _rendered_token() -> str | None:
+    """The CSRF token the page just rendered carries, if it has a form.
 
-
-def csrf_token() -> str:
-    """This request's CSRF token, as ``flask_wtf.csrf.generate_csrf`` makes it and checks it.
-
-    Signing it was the dearest step of serving a cached page, so it costs less here: the signer
-    is made once, the payload is not offered to zlib first (zlib never shortens a 42-byte JSON
-    string), and a session's token signed under a minute ago is handed out again (a token's
-    signing time only matters under WTF_CSRF_TIME_LIMIT, which is off: the session bounds it).
-    Forms rendered later in the request reuse the token from ``g``.
+    Flask-WTF keeps a visitor's raw token in the session under WTF_CSRF_FIELD_NAME and gives
+    the same signed token to every form of one request; without a raw token in the session no
+    form was rendered, and none is made here (that would start a session for nothing).
     """
-    field = _csrf_field()
-    if field not in g:
-        raw = session.get(field)
-        if not isinstance(raw, str):
-            raw = session[field] = secrets.token_hex(20)  # as random as Flask-WTF's own
-        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        pages: PageCache = current_app.extensions["page_cache"]
-        setattr(g, field, pages.signed_token(raw, _token_signer(secret)))
-    return g.get(field)
-
-
-def _csrf_field() -> str:
-    """Where Flask-WTF keeps the token, in the session and in ``g``."""
-    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in session:
+        return None
+    return generate_csrf()
 
 
 def init_page_cache(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache()
-
-
-def _raw_url() -> str:
-    """The path and query as the browser sent them (cheaper than ``request.full_path``)."""
-    environ = request.environ
-    return f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
 
 
 def _cacheable(url: str) -> bool:
@@ -125,7 +84,7 @@ def anonymous_page(vary: Callable[[], Hashable]):
     def decorate(view):
         @wraps(view)
         def cached_view(*args, **kwargs):
-            url = _raw_url()
+            url = request.full_path
             if not _cacheable(url):
                 return view(*args, **kwargs)
             pages: PageCache = current_app.extensions["page_cache"]
@@ -133,11 +92,11 @@ def anonymous_page(vary: Callable[[], Hashable]):
             page = pages.get(key)
             if page is not None:
                 if pages.token_placeholder in page:
-                    page = page.replace(pages.token_placeholder, csrf_token().encode())
+                    page = page.replace(pages.token_placeholder, generate_csrf().encode())
                 return page
             page = view(*args, **kwargs)
             if isinstance(page, str):
-                token = g.get(_csrf_field())
+                token = _rendered_token()
                 kept = page.replace(token, pages.placeholder_text) if token else page
                 pages.put(key, kept.encode())  # kept encoded, as it is sent
             return page
