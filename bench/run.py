@@ -192,7 +192,8 @@ def table(results: dict) -> str:
     """The printed report."""
     s, m = results["settings"], results["memory"]
     lines = [f"portal vs bare Flask: gunicorn {s['workers']} workers x {s['threads']} threads, "
-             f"wrk {s['connections']} connections x {s['seconds']} s (best of {s['rounds']} rounds), "
+             f"wrk {s['connections']} connections x {s['seconds']} s "
+             f"(best of {s['rounds']} rounds), "
              f"sandbox {s['sandbox_faults']}, "
              f"{s['backend']}, {s['cpus']} CPUs (load average {s['load_average_before']} before)",
              "",

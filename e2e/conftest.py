@@ -113,7 +113,8 @@ def worker_process(_local_processes):
 def local(servers) -> Servers:
     """The servers, for tests that need the sandbox or the dev mailbox (skips otherwise)."""
     if not servers.local:
-        pytest.skip("needs the sandbox, worker or dev mailbox a local run starts (E2E_BASE_URL set)")
+        pytest.skip("needs the sandbox, worker or dev mailbox a local run starts "
+                    "(E2E_BASE_URL set)")
     return servers
 
 

@@ -47,8 +47,9 @@ def test_campaign_link_preselects_its_offer_and_reaches_the_crm(page: Page, flas
     """Create a campaign, follow /go/<code>, accept cookies, register: the CRM has its source."""
     code, partner = f"e2e-{uuid.uuid4().hex[:8]}", f"ib-{uuid.uuid4().hex[:8]}"
     flask_cli("campaigns", "partner-add", partner, seed.TA_ANN_LIVE, "--name", "E2E partner")
-    output = flask_cli("campaigns", "add", code, "--offer", "live-raw-gbp", "--source", "newsletter",
-                       "--medium", "email", "--utm-campaign", "autumn", "--partner", partner)
+    output = flask_cli("campaigns", "add", code, "--offer", "live-raw-gbp",
+                       "--source", "newsletter", "--medium", "email", "--utm-campaign", "autumn",
+                       "--partner", partner)
     assert f"{base_url}/go/{code}" in output
 
     page.goto(f"/go/{code}")

@@ -27,7 +27,8 @@ def platform_page():
             store.save()
     expired = record is not None and datetime.fromisoformat(record["expires"]) < store.now()
     if record is None or expired:
-        body = "Log in with your email and password." if not token else "This login link is invalid or expired."
+        body = ("Log in with your email and password." if not token
+                else "This login link is invalid or expired.")
         return PAGE.format(title="Platform login", body=body), 401 if token else 200
     return PAGE.format(title="Platform (sandbox)", body=f"Logged in as {escape(record['email'])}")
 

@@ -30,7 +30,8 @@ def make_app(sb, database_url: str, **overrides):
     }
     config.update(overrides)
     app = create_app(config)
-    app.extensions["broker"].http.sleep = lambda seconds: None  # retries and backoff without waiting
+    # retries and backoff without waiting
+    app.extensions["broker"].http.sleep = lambda seconds: None
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -20,7 +20,8 @@ def _locked(path: str) -> dict[str, str]:
 
 def test_every_dependency_is_locked_and_the_runtime_set_holds_no_test_tool():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    runtime, test = _names(project["dependencies"]), _names(project["optional-dependencies"]["test"])
+    runtime, test = (_names(project["dependencies"]),
+                     _names(project["optional-dependencies"]["test"]))
     runtime_lock, test_lock = _locked("requirements/runtime.txt"), _locked("requirements/test.txt")
     assert runtime <= set(runtime_lock), runtime - set(runtime_lock)
     assert runtime | test <= set(test_lock)

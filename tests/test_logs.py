@@ -32,10 +32,11 @@ def test_the_development_servers_access_lines_hide_mailed_link_tokens(caplog):
     with caplog.at_level(logging.INFO):
         for path in ("/password/reset/eyJ1IjoxfQ.aw0i.sig1", "/claim/eyJjIjoyfQ.aw0i.sig2",
                      "/confirm/eyJ1IjozfQ.aw0i.sig3?next=/accounts"):
-            logging.getLogger("werkzeug").info('127.0.0.1 - - [30/Nov/2026 07:40:00] "%s %s HTTP/1.1" 200 -',
-                                               "GET", path)
+            logging.getLogger("werkzeug").info(
+                '127.0.0.1 - - [30/Nov/2026 07:40:00] "%s %s HTTP/1.1" 200 -', "GET", path)
     assert "sig1" not in caplog.text and "sig2" not in caplog.text and "sig3" not in caplog.text
-    assert "/password/reset/[redacted]" in caplog.text and "/confirm/[redacted]?next=/accounts" in caplog.text
+    assert "/password/reset/[redacted]" in caplog.text
+    assert "/confirm/[redacted]?next=/accounts" in caplog.text
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """portal users, sign-up attempts, trading-account requests, audit events
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 20:04:36.215237
 
 """
@@ -89,7 +89,8 @@ def upgrade():
     sa.UniqueConstraint('idempotency_key')
     )
     with op.batch_alter_table('trading_account_requests', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_trading_account_requests_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trading_account_requests_user_id'), ['user_id'],
+                              unique=False)
 
     # ### end Alembic commands ###
 

@@ -56,7 +56,8 @@ def upgrade():
     with op.batch_alter_table('landings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_landings_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_landings_visitor'), ['visitor'], unique=False)
-        batch_op.create_index(batch_op.f('ix_landings_campaign_code'), ['campaign_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_landings_campaign_code'), ['campaign_code'],
+                              unique=False)
 
     op.create_table('signup_attributions',
     sa.Column('id', sa.Integer(), nullable=False),

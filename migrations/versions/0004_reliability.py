@@ -21,7 +21,8 @@ def upgrade():
         batch.create_index('ix_signup_attempts_next_attempt_at', ['next_attempt_at'])
     with op.batch_alter_table('trading_account_requests') as batch:
         batch.add_column(sa.Column('next_attempt_at', sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column('maybe_sent', sa.Boolean(), nullable=False, server_default=sa.true()))
+        batch.add_column(sa.Column('maybe_sent', sa.Boolean(), nullable=False,
+                                   server_default=sa.true()))
         batch.create_index('ix_trading_account_requests_next_attempt_at', ['next_attempt_at'])
 
 

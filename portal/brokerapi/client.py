@@ -61,7 +61,8 @@ class BrokerClient:
     def from_config(cls, config, **kwargs) -> "BrokerClient":
         """Build a client from the portal's Flask config mapping."""
         kwargs.setdefault("budget", make_budget(
-            config.get("REDIS_URL"), config["BROKER_API_TOKEN"], config["BROKER_BUDGET_PER_MINUTE"]))
+            config.get("REDIS_URL"), config["BROKER_API_TOKEN"],
+            config["BROKER_BUDGET_PER_MINUTE"]))
         return cls(
             config["BROKER_API_URL"], config["BROKER_API_TOKEN"],
             kind=config.get("BROKER_API_KIND") or "crm-api",
@@ -244,7 +245,8 @@ class BrokerClient:
 
     def trading_accounts(self, account_uuid: str, email: str) -> list[TradingAccount]:
         """Every trading account of the Account ``account_uuid`` (whose email is ``email``)."""
-        return [TradingAccount.from_json(i) for i in self.trading_accounts_json(account_uuid, email)]
+        return [TradingAccount.from_json(i)
+                for i in self.trading_accounts_json(account_uuid, email)]
 
     def trading_account(self, system_uuid: str, login: str) -> TradingAccount:
         data = self.http.json("GET", self.paths.trading_account,
@@ -254,7 +256,8 @@ class BrokerClient:
         return TradingAccount.from_json(data)
 
     def _search(self, template: str, params: dict) -> list[dict]:
-        """A paged search at the largest page size, or at the broker's default if that is refused."""
+        """A paged search at the largest page size, or at the broker's default if that is
+        refused."""
         for size in (self.kind.max_page_size, None):
             def fetch(page: int, size=size) -> Any:
                 sized = {"size": size} if size else {}
@@ -271,7 +274,8 @@ class BrokerClient:
     # -- platform --------------------------------------------------------------------------
 
     def one_time_token(self, email: str, validity_seconds: int = 30) -> str:
-        """A one-time platform login token; the answer's shape is unpublished, so accept each form."""
+        """A one-time platform login token; the answer's shape is unpublished, so accept each
+        form."""
         text = self.http.text("POST", self.paths.one_time_token,
                               json={"email": email, "validityTime": validity_seconds}).strip()
         try:

@@ -1,8 +1,9 @@
 """A conformance check a broker can run: one line per behaviour the portal relies on.
 
 Each check says OK, DIFFERS (with what the portal will do about it), FORBIDDEN (with the
-permission to ask for), FAILS, or SKIPPED (the one-time token without VERIFY_EMAIL). ``fatal`` marks what the portal cannot work without; the
-command exits non-zero when any fatal check did not pass. Read-only unless ``write`` is given.
+permission to ask for), FAILS, or SKIPPED (the one-time token without VERIFY_EMAIL). ``fatal``
+marks what the portal cannot work without; the command exits non-zero when any fatal check did
+not pass. Read-only unless ``write`` is given.
 """
 from __future__ import annotations
 
@@ -182,7 +183,8 @@ def one_time_token(client: BrokerClient, email: str | None) -> Check:
 
 
 def write_journey(client: BrokerClient) -> Check:
-    """Create one Account on a demo offer, then find it and its trading account as the portal does."""
+    """Create one Account on a demo offer, then find it and its trading account as the portal
+    does."""
     name = "write: sign-up"
     demo = next((o for o in client.offers() if o.demo and not o.hidden), None)
     if demo is None:

@@ -138,7 +138,8 @@ class BrokerHttp:
                 retryable = True
                 self._record(method, template, None, started)
             except httpx.TransportError as exc:
-                # Timeout or reset after sending: a write may have been applied, so only reads retry.
+                # Timeout or reset after sending: a write may have been applied, so only reads
+                # retry.
                 error = BrokerUnavailable(f"{method} {template}: {type(exc).__name__}")
                 retryable = idempotent
                 self._record(method, template, None, started)

@@ -32,7 +32,8 @@ def list_pending(show_all: bool) -> None:
                                   .order_by(model.started_at)).all()
         for row in rows:
             who = getattr(row, "email", None) or f"user {row.user_id}"
-            click.echo(f"{kind}:{row.id}  {row.state:<8} tries={row.attempts} started={row.started_at:%Y-%m-%d %H:%M} "
+            click.echo(f"{kind}:{row.id}  {row.state:<8} tries={row.attempts} "
+                       f"started={row.started_at:%Y-%m-%d %H:%M} "
                        f"next={row.next_attempt_at or '-'} {who} error={row.error or '-'}")
 
 
@@ -52,7 +53,8 @@ def retry(ref: str) -> None:
     """Make a pending or failed item due now (a failed sign-up needs its password: not possible)."""
     row = _row(ref)
     if isinstance(row, SignupAttempt) and row.failed and not row.secret:
-        raise click.ClickException("this sign-up's password is gone; the trader must register again")
+        raise click.ClickException(
+            "this sign-up's password is gone; the trader must register again")
     row.move(OperationState.PENDING, next_attempt_at=utcnow())
     db.session.commit()
     click.echo(f"{ref} is due now")

@@ -1,4 +1,5 @@
-"""Marketing data: partners (IBs), campaigns, landing counts, and the attribution of each sign-up."""
+"""Marketing data: partners (IBs), campaigns, landing counts, and the attribution of each
+sign-up."""
 from __future__ import annotations
 
 from ..extensions import db

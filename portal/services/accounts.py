@@ -104,7 +104,8 @@ def _items(user: PortalUser, key: str, raw: list | None) -> list[TradingAccount]
     return [TradingAccount.from_json(i) for i in raw]
 
 
-def note_awaiting_approval(user: PortalUser, offer_uuid: str, known: list[str] | None = None) -> None:
+def note_awaiting_approval(user: PortalUser, offer_uuid: str,
+                           known: list[str] | None = None) -> None:
     """Remember a trading account the broker will create only after approval."""
     db.session.add(TradingAccountRequest(
         user_id=user.id, offer_uuid=offer_uuid, account_uuid=user.account_uuid,
@@ -166,7 +167,8 @@ def overview(user: PortalUser) -> list[Row]:
         offer = catalogue.get(t.offer_uuid)
         needs_kyc = bool(offer and offer.verification_required and not verified)
         rows.append(Row(
-            login=t.login, offer=offer, demo=_demo(offer, t), currency=t.currency or getattr(offer, "currency", ""),
+            login=t.login, offer=offer, demo=_demo(offer, t),
+            currency=t.currency or getattr(offer, "currency", ""),
             leverage=t.leverage or getattr(offer, "leverage", None), balance=t.balance,
             equity=t.equity, precision=t.currency_precision, created=t.created,
             status="verification_required" if needs_kyc else "active",

@@ -120,7 +120,7 @@ def to_table(rows: list[FunnelRow]) -> str:
 
     def fmt(line):
         return "  ".join(c.rjust(w) if num else c.ljust(w)
-                         for c, w, num in zip(line, widths, numeric)).rstrip()
+                         for c, w, num in zip(line, widths, numeric, strict=True)).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([fmt(lines[0]), rule, *map(fmt, lines[1:-1]), rule, fmt(lines[-1])]) + "\n"

@@ -114,7 +114,8 @@ def release(token: str) -> None:
 
 
 def set_broker_password(purpose: str, token: str, account_uuid: str, password: str) -> None:
-    """Spend the link on a password write at Broker-API; if the broker fails, the link still works."""
+    """Spend the link on a password write at Broker-API; if the broker fails, the link still
+    works."""
     reserve(purpose, token)
     try:
         broker.client.change_password(account_uuid, password)

@@ -19,7 +19,8 @@ def signup_failed(attempt, taken: bool) -> None:
     """A parked sign-up ended for good: tell the trader what to do next."""
     language = _language_of(attempt)
     mail.send_quietly(attempt.email, "signup_failed", _l("We could not finish your registration"),
-                      language, taken=taken, claim_url=links.external_url("passwords.claim_request"),
+                      language, taken=taken,
+                      claim_url=links.external_url("passwords.claim_request"),
                       register_url=links.external_url("auth.register"))
 
 

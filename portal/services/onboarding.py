@@ -100,15 +100,15 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
         account = _earlier_attempt_account(attempt, reg.password)
         if account is None:
             _finish(attempt, OperationState.TAKEN)
-            raise AlreadyRegistered()
-    except RateLimited:
+            raise AlreadyRegistered() from None
+    except RateLimited as exc:
         park(attempt, "rate limited")
-        raise SignupPending()
+        raise SignupPending() from exc
     except BrokerUnavailable as exc:
         account = _recover(attempt, exc)
     except Rejected as exc:
         _finish(attempt, OperationState.FAILED, error=(exc.detail or "rejected")[:500])
-        raise SignupRefused(exc.detail)
+        raise SignupRefused(exc.detail) from exc
     except BrokerError as exc:  # 401, 403, 404: nothing was created, nothing to retry
         _finish(attempt, OperationState.FAILED, error=str(exc)[:500])
         raise
@@ -221,7 +221,8 @@ def _recover(attempt: SignupAttempt, exc: BrokerUnavailable) -> Account:
     raise SignupPending()
 
 
-UNFINISHED = (OperationState.RECORDED.value, OperationState.SENT.value, OperationState.PENDING.value)
+UNFINISHED = (OperationState.RECORDED.value, OperationState.SENT.value,
+              OperationState.PENDING.value)
 
 
 def recovery_window() -> timedelta:

@@ -187,11 +187,13 @@ def complete_open(request: TradingAccountRequest) -> None:
         if login is None and offer is not None and not offer.auto_creation and request.maybe_sent:
             # An approval offer lists nothing until approved, so a try that may have arrived
             # cannot be checked; sending again could double the request at the broker.
-            log.warning("open-account %s may have reached the broker; left awaiting approval", request.id)
+            log.warning("open-account %s may have reached the broker; left awaiting approval",
+                        request.id)
         elif login is None:
             request.maybe_sent, creating = True, True  # committed before it can arrive
             db.session.commit()
-            login = broker.client.create_trading_account(user.account_uuid, request.offer_uuid).login or None
+            login = broker.client.create_trading_account(user.account_uuid,
+                                                         request.offer_uuid).login or None
     except Rejected as exc:
         return fail_open(request, exc.detail or "rejected")
     except (BrokerUnavailable, RateLimited) as exc:

@@ -40,7 +40,8 @@ def new():
         if offer is not None:  # to a page of its own, so Back and reload do not post again
             return redirect(url_for("accounts.confirm", offer=offer.uuid,
                                     key=accounts.new_request_key(current_user)), 303)
-        form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
+        form.offer.errors.append(_("That offer is not available. "
+                                   "Please choose one of the offers below."))
     return render_template("accounts/new.html", form=form, offers=visible)
 
 
@@ -56,18 +57,21 @@ def confirm():
         return _confirm_again(form.offer.data)
     offer = offers.find_visible(form.offer.data)
     try:
-        opened = accounts.open_trading_account(current_user, form.offer.data, form.key.data, actor())
+        opened = accounts.open_trading_account(current_user, form.offer.data, form.key.data,
+                                               actor())
     except accounts.UnknownOffer:
         flash(_("That offer is not available. Please choose one of the offers below."), "error")
         return redirect(url_for("accounts.new"))
     except account_limits.LimitReached as exc:
-        message = (_("You already have %(n)d accounts in this offer, the most allowed.", n=exc.limit)
+        message = (_("You already have %(n)d accounts in this offer, the most allowed.",
+                     n=exc.limit)
                    if exc.per_offer else
                    _("You already have %(n)d trading accounts, the most allowed.", n=exc.limit))
         flash(message, "error")
         return redirect(url_for("accounts.new"))
     except accounts.OpenRejected as exc:
-        flash(_("The broker could not open this account: %(detail)s", detail=exc.args[0] or "-"), "error")
+        flash(_("The broker could not open this account: %(detail)s",
+                detail=exc.args[0] or "-"), "error")
         return redirect(url_for("accounts.new", offer=form.offer.data))
     except accounts.RequestFailed:
         return _confirm_again(form.offer.data)
@@ -83,7 +87,8 @@ def confirm():
     if opened.login:
         flash(_("Your new trading account %(login)s is ready.", login=opened.login), "success")
         return redirect(url_for("accounts.index", login=opened.login))
-    flash(_("Your request was sent. The account will appear here once our team approves it."), "info")
+    flash(_("Your request was sent. "
+            "The account will appear here once our team approves it."), "info")
     return redirect(url_for("accounts.index"))
 
 

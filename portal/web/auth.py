@@ -60,7 +60,8 @@ def register():
             return render_template("auth/register.html", form=form, offers=visible,
                                    preselected=None), 429, headers
         if offers.find_offerable(form.offer.data, hidden) is None:
-            form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
+            form.offer.errors.append(_("That offer is not available. "
+                                       "Please choose one of the offers below."))
         else:
             return _register(form, visible)
     return render_template("auth/register.html", form=form, offers=visible,
@@ -97,7 +98,8 @@ def _register(form: RegisterForm, visible):
                                claim_url=url_for("passwords.claim_request"),
                                preselected=None), 200
     except onboarding.UnknownOffer:
-        form.offer.errors.append(_("That offer is not available. Please choose one of the offers below."))
+        form.offer.errors.append(_("That offer is not available. "
+                                   "Please choose one of the offers below."))
     except onboarding.SignupPending:
         return render_template("auth/pending.html"), 202
     except onboarding.SignupRefused as exc:
@@ -118,7 +120,8 @@ def _register(form: RegisterForm, visible):
         start_session(user)
         flash(_("Welcome! Your account is ready."), "success")
         return redirect(url_for("accounts.index", new=1))
-    return render_template("auth/register.html", form=form, offers=visible, preselected=None), status
+    return render_template("auth/register.html", form=form, offers=visible,
+                           preselected=None), status
 
 
 @bp.route("/login", methods=["GET", "POST"])

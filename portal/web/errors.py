@@ -11,13 +11,19 @@ from ..i18n import lazy_gettext as _l
 from .limits import too_often
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("We could not understand that request. Please go back and try again.")),
+    400: (_l("Bad request"),
+          _l("We could not understand that request. Please go back and try again.")),
     403: (_l("Not allowed"), _l("You do not have access to this page.")),
-    404: (_l("Page not found"), _l("We could not find that page. Check the address or start from the home page.")),
+    404: (_l("Page not found"),
+          _l("We could not find that page. Check the address or start from the home page.")),
     405: (_l("Not allowed"), _l("That action is not available on this page.")),
-    429: (_l("Too many requests"), _l("You have tried that too often. Please wait a while and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. Please try again.")),
-    503: (_l("Temporarily unavailable"), _l("Our trading services are not answering right now. Nothing was changed; please try again in a few minutes.")),
+    429: (_l("Too many requests"),
+          _l("You have tried that too often. Please wait a while and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error happened on our side. Please try again.")),
+    503: (_l("Temporarily unavailable"),
+          _l("Our trading services are not answering right now. Nothing was changed; "
+             "please try again in a few minutes.")),
 }
 
 

@@ -6,9 +6,10 @@ import unicodedata
 
 import phonenumbers
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional, StopValidation,
-                                ValidationError)
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField,
+                     StringField)
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, Optional,
+                                StopValidation, ValidationError)
 
 from ..i18n import country_names, lazy_gettext as _l
 from ..services import passwords
@@ -91,7 +92,8 @@ def _unchanged(form, field):
 
 def _name_characters(form, field):
     text = field.data or ""
-    if any(c in "<>" or c in BLANKS or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
+    if any(c in "<>" or c in BLANKS
+           or (unicodedata.category(c) in NOT_IN_NAMES and c not in JOINERS)
            for c in text):
         raise ValidationError(
             _l("Remove symbols like < and > and invisible characters from the name."))
@@ -127,7 +129,8 @@ NAME_RULES = [_unchanged, Length(max=100, message=_l("Use at most 100 characters
 class HoneypotMixin:
     """A field people never see; bots that fill every input give themselves away."""
 
-    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+    website = StringField(_l("Leave this field empty"),
+                          render_kw={"autocomplete": "off", "tabindex": "-1"})
 
     @property
     def is_bot(self) -> bool:
@@ -161,7 +164,8 @@ class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, Port
     offer = RadioField(_l("Offer"), validators=[InputRequired(message=_l("Choose an offer."))],
                        validate_choice=False)
     terms = BooleanField(_l("I accept the terms and conditions"),
-                         validators=[DataRequired(message=_l("You need to accept the terms to continue."))])
+                         validators=[DataRequired(
+                             message=_l("You need to accept the terms to continue."))])
     marketing = BooleanField(_l("Send me news and offers by email (optional)"))
 
     def __init__(self, *args, **kwargs):
@@ -177,7 +181,8 @@ class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, Port
 
 
 class LoginForm(EmailMixin, PortalForm):
-    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))],
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(message=_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()

@@ -55,7 +55,8 @@ def _email() -> str:
 
 
 def _trader() -> str:
-    return f"trader:{current_user.get_id().split(':')[0]}" if current_user.is_authenticated else _ip()
+    return (f"trader:{current_user.get_id().split(':')[0]}" if current_user.is_authenticated
+            else _ip())
 
 
 # endpoint -> [(config key holding the limit, key function)]

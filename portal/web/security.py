@@ -19,7 +19,8 @@ def _origin(url: str) -> str:
 
 
 def content_security_policy(platform_url: str) -> str:
-    """The CSP: only our own scripts and styles; forms may post to us and redirect to the platform."""
+    """The CSP: only our own scripts and styles; forms may post to us and redirect to the
+    platform."""
     form_action = " ".join(filter(None, ["'self'", _origin(platform_url)]))
     return "; ".join([
         "default-src 'self'",

@@ -27,7 +27,8 @@ def client(sb, waits):
 
 
 def new(email="fresh@example.com", **kw):
-    return NewAccount(email=email, password="Sunny-Day42", first_name="Fresh", last_name="Trader", **kw)
+    return NewAccount(email=email, password="Sunny-Day42", first_name="Fresh", last_name="Trader",
+                      **kw)
 
 
 def test_offers_are_typed_and_demo_comes_from_the_offer(client):
@@ -150,7 +151,8 @@ def test_change_password_reaches_the_broker(client, sb):
 def test_trading_account_in_approval_offer_has_no_login_until_approved(client, sb):
     created = client.create_trading_account(seed.ACCOUNT_ANN, seed.OFFER_APPROVAL)
     assert created.login == ""
-    assert all(t.offer_uuid != seed.OFFER_APPROVAL for t in client.trading_accounts(seed.ACCOUNT_ANN, seed.EMAIL_ANN))
+    assert all(t.offer_uuid != seed.OFFER_APPROVAL
+               for t in client.trading_accounts(seed.ACCOUNT_ANN, seed.EMAIL_ANN))
     sb.approve_pending(seed.ACCOUNT_ANN)
     assert any(t.offer_uuid == seed.OFFER_APPROVAL and t.login
                for t in client.trading_accounts(seed.ACCOUNT_ANN, seed.EMAIL_ANN))
@@ -243,7 +245,8 @@ def test_calls_are_logged_without_secrets(client, caplog):
     client.create_account(new(email="logged@example.com"))
     text = caplog.text
     assert "POST /v1/accounts -> 200" in text and " ms" in text
-    assert "sandbox-token" not in text and "Sunny-Day42" not in text and "logged@example.com" not in text
+    assert "sandbox-token" not in text and "Sunny-Day42" not in text
+    assert "logged@example.com" not in text
 
 
 def test_a_refused_page_size_falls_back_to_the_brokers_default(client, sb, caplog):

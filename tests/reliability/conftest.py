@@ -1,4 +1,5 @@
-"""A sandbox on a real port, the portal in-process on a SQLite file, and `flask worker` as a process."""
+"""A sandbox on a real port, the portal in-process on a SQLite file, and `flask worker` as a
+process."""
 from __future__ import annotations
 
 import os

@@ -57,5 +57,6 @@ def test_burst_of_signups_parks_what_the_budget_cannot_carry(tmp_path):
                 assert attempt.secret and attempt.next_attempt_at  # the worker can finish it
             else:
                 assert attempt.state == "done"
-    emails = [a["email"] for a in sb.store.data["accounts"].values() if a["email"].startswith("burst-")]
+    emails = [a["email"] for a in sb.store.data["accounts"].values()
+              if a["email"].startswith("burst-")]
     assert len(emails) == len(set(emails)) == statuses.count(302)

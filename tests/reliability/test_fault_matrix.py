@@ -35,7 +35,8 @@ def accounts_for(sb, email):
 
 
 def trading_accounts_of(sb, account_uuid):
-    return [t for t in sb.store.data["tradingAccounts"].values() if t["accountUuid"] == account_uuid]
+    return [t for t in sb.store.data["tradingAccounts"].values()
+            if t["accountUuid"] == account_uuid]
 
 
 def outlast_first_retry(app, model, **filters):
@@ -60,7 +61,8 @@ def test_signup_survives_the_fault(live_app, served, worker, name, step):
         sb.faults.clear()
         wait_until(lambda: row(live_app, SignupAttempt, email=email).state == "done")
     (account,) = accounts_for(sb, email)
-    assert [t["offerUuid"] for t in trading_accounts_of(sb, account["uuid"])] == [seed.OFFER_DEMO_USD]
+    assert ([t["offerUuid"] for t in trading_accounts_of(sb, account["uuid"])]
+            == [seed.OFFER_DEMO_USD])
     attempt = row(live_app, SignupAttempt, email=email)
     assert attempt.secret is None and attempt.account_uuid == account["uuid"]
     html = Trader(live_app.test_client(), sb).login(email=email).get_data(as_text=True)
@@ -81,12 +83,14 @@ def test_open_account_survives_the_fault(live_app, served, worker, name, step):
         inject(sb, {"kind": "commit_then_fail", "then": "timeout"}, "create_trading_account")
     # The list is read once before sending (limits, known logins): the fault starts after it.
     inject(sb, FAULTS[name], step, skip=1 if step == "trading_accounts" else 0)
-    response = trader.client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
+    response = trader.client.post("/accounts/confirm",
+                                  data={"offer": seed.OFFER_LIVE_USD, "key": key})
     assert response.status_code in (202, 302)
     if response.status_code == 202:
         outlast_first_retry(live_app, TradingAccountRequest, idempotency_key=key)
         sb.faults.clear()
-        wait_until(lambda: row(live_app, TradingAccountRequest, idempotency_key=key).state == "done")
+        wait_until(lambda: row(live_app, TradingAccountRequest,
+                               idempotency_key=key).state == "done")
     (account,) = accounts_for(sb, email)
     offers = sorted(t["offerUuid"] for t in trading_accounts_of(sb, account["uuid"]))
     assert offers == sorted([seed.OFFER_DEMO_USD, seed.OFFER_LIVE_USD])

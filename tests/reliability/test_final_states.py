@@ -1,4 +1,5 @@
-"""Final states of background work are visible: mails to the trader, alerts for staff, staff commands."""
+"""Final states of background work are visible: mails to the trader, alerts for staff, staff
+commands."""
 from __future__ import annotations
 
 import logging
@@ -52,26 +53,30 @@ def test_parked_signup_is_finished_by_the_worker_with_a_welcome_mail(app, trader
     assert sb.password_of(attempt.account_uuid) == trader.PASSWORD
 
 
-def test_a_signup_older_than_the_limit_fails_deletes_the_password_mails_and_alerts(app, trader, sb, inbox, caplog):
+def test_a_signup_older_than_the_limit_fails_deletes_the_password_mails_and_alerts(
+        app, trader, sb, inbox, caplog):
     park_a_signup(trader, sb, "late@example.com")
     age(app, SignupAttempt, 25)
     with caplog.at_level(logging.ERROR, logger="portal.worker"), app.app_context():
         pending.run_once()
         attempt = db.session.scalar(db.select(SignupAttempt))
-        assert attempt.state == "failed" and attempt.secret is None and attempt.password_hash is None
+        assert attempt.state == "failed"
+        assert attempt.secret is None and attempt.password_hash is None
     assert "ALERT" in caplog.text
     body = text_of(inbox.last("late@example.com"))
     assert "Please register again" in body and "/register" in body
     assert not [a for a in sb.store.data["accounts"].values() if a["email"] == "late@example.com"]
 
 
-def test_an_open_account_request_older_than_the_limit_fails_and_mails(app, trader, sb, inbox, client):
+def test_an_open_account_request_older_than_the_limit_fails_and_mails(
+        app, trader, sb, inbox, client):
     key = park_an_open_request(trader, sb, client, "opener@example.com", seed.OFFER_LIVE_USD,
                                ("timeout", {}))
     age(app, TradingAccountRequest, 25)
     with app.app_context():
         pending.run_once()
-        assert db.session.scalar(db.select(TradingAccountRequest.state).filter_by(idempotency_key=key)) == "failed"
+        assert db.session.scalar(db.select(TradingAccountRequest.state)
+                                 .filter_by(idempotency_key=key)) == "failed"
     assert "Live Standard USD" in text_of(inbox.last("opener@example.com"))
 
 
@@ -84,7 +89,8 @@ def test_staff_can_list_retry_and_cancel_pending_work(app, trader, sb):
     assert "cancelled" in runner.invoke(args=["pending", "cancel", "signup:1"]).output
     with app.app_context():
         attempt = db.session.get(SignupAttempt, 1)
-        assert attempt.state == "failed" and attempt.secret is None and attempt.password_hash is None
+        assert attempt.state == "failed"
+        assert attempt.secret is None and attempt.password_hash is None
     refused = runner.invoke(args=["pending", "retry", "signup:1"])
     assert refused.exit_code != 0 and "password is gone" in refused.output
     assert runner.invoke(args=["pending", "list"]).output.strip() == ""
@@ -98,9 +104,11 @@ def test_a_parked_signup_whose_password_cannot_be_opened_fails_and_mails(app, tr
     with app.app_context():
         pending.run_once()
         attempt = db.session.scalar(db.select(SignupAttempt))
-        assert attempt.state == "failed" and attempt.secret is None and attempt.password_hash is None
+        assert attempt.state == "failed"
+        assert attempt.secret is None and attempt.password_hash is None
     assert "Please register again" in text_of(inbox.last("rekeyed@example.com"))
-    assert not [a for a in sb.store.data["accounts"].values() if a["email"] == "rekeyed@example.com"]
+    assert not [a for a in sb.store.data["accounts"].values()
+                if a["email"] == "rekeyed@example.com"]
 
 
 def test_a_row_that_fails_unexpectedly_is_tried_again_later(app, trader, sb, monkeypatch):

@@ -144,7 +144,8 @@ def test_platform_stand_in_spends_a_one_time_token_once(sb):
     with httpx.Client(base_url="http://sandbox", transport=sb.transport()) as browser:
         api = httpx.Client(base_url="http://sandbox", transport=sb.transport(),
                            headers={"Authorization": sb.token})
-        token = api.post("/v1/one-time-token", json={"email": "ann@example.com", "validityTime": 30}).json()["token"]
+        token = api.post("/v1/one-time-token",
+                         json={"email": "ann@example.com", "validityTime": 30}).json()["token"]
         first = browser.get("/platform/", params={"auth": token})
         assert first.status_code == 200 and "Logged in as ann@example.com" in first.text
         assert browser.get("/platform/", params={"auth": token}).status_code == 401

@@ -49,7 +49,7 @@ def cluster(tmp_path_factory):
             worker = launch("worker", [str(BIN / "flask"), "--app", "app", "worker"],
                             {**env, "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics-one")}, tmp)
             procs.append(worker)
-            for name, proc in zip(("one", "two"), procs[1:3]):
+            for name, proc in zip(("one", "two"), procs[1:3], strict=True):
                 wait_for(proc, f"{urls[name]}/healthz", tmp / f"{name}.log")
             assert worker.poll() is None, tail(tmp / "worker.log")
             with httpx.Client(base_url=sandbox_url, headers={"Authorization": SANDBOX_TOKEN},

@@ -21,7 +21,8 @@ HOSTILE = st.one_of(
 )
 MAYBE = st.one_of(st.none(), HOSTILE)
 PROFILE = settings(max_examples=25, deadline=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+                   suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                          HealthCheck.too_slow])
 WRITES = ("create_account", "update_account", "change_password", "create_trading_account")
 
 
@@ -67,8 +68,9 @@ def test_hostile_login_never_breaks(app, email, password, next_, remember):
 
 
 @PROFILE
-@given(params=st.dictionaries(st.sampled_from(["offer", "next", "lang", "login", "new", "utm_source",
-                                               "utm_campaign", "ref", "gclid"]), HOSTILE, max_size=4),
+@given(params=st.dictionaries(st.sampled_from(["offer", "next", "lang", "login", "new",
+                                               "utm_source", "utm_campaign", "ref", "gclid"]),
+                              HOSTILE, max_size=4),
        path=st.sampled_from(["/", "/offers", "/register", "/login"]))
 def test_hostile_query_parameters_never_break_a_page(app, params, path):
     response = app.test_client().get(path, query_string=params)
@@ -86,7 +88,8 @@ def logged_in(app, trader):
 @given(offer=MAYBE, key=MAYBE)
 def test_hostile_open_account_forms_create_nothing(app, sb, logged_in, offer, key):
     sent = writes(sb)
-    for path, data in (("/accounts/new", form(offer=offer)), ("/accounts/confirm", form(offer=offer, key=key))):
+    for path, data in (("/accounts/new", form(offer=offer)),
+                       ("/accounts/confirm", form(offer=offer, key=key))):
         response = logged_in.post(path, data=data)
         assert response.status_code in (200, 302, 400, 429)
     assert writes(sb) == sent

@@ -34,7 +34,8 @@ def test_hostile_link_requests_never_break_or_reveal(app, sb, email, path):
 @PROFILE
 @given(token=HOSTILE, password=MAYBE, confirm=MAYBE, terms=MAYBE,
        path=st.sampled_from(["/password/reset/", "/claim/", "/confirm/"]))
-def test_hostile_link_tokens_get_the_link_problem_page(app, sb, token, password, confirm, terms, path):
+def test_hostile_link_tokens_get_the_link_problem_page(app, sb, token, password, confirm, terms,
+                                                       path):
     client = app.test_client()
     url = path + token.replace("/", "x").replace("?", "x").replace("#", "x")[:2000]
     for response in (client.get(url), client.post(url, data=form(password=password, confirm=confirm,
@@ -71,7 +72,8 @@ def test_hostile_profile_edits_never_break(app, sb, logged_in, fields):
 
 @PROFILE
 @given(confirm=MAYBE, choice=MAYBE, next_=MAYBE)
-def test_hostile_deletion_consent_and_resend_forms_never_break(app, logged_in, confirm, choice, next_):
+def test_hostile_deletion_consent_and_resend_forms_never_break(app, logged_in, confirm, choice,
+                                                               next_):
     for path, data in (("/my-data/delete-request", form(confirm=confirm)),
                        ("/consent", form(choice=choice, next=next_)),
                        ("/confirm/resend", form(next=next_))):

@@ -28,7 +28,8 @@ def links_in(output):
 
 def test_campaign_add_prints_the_short_link_and_the_absolute_deep_link(cli, db_app):
     db_app.config["PUBLIC_BASE_URL"] = "https://join.broker.example"
-    assert cli("campaigns", "partner-add", "ACME", seed.TA_ANN_LIVE, "--name", "Acme").exit_code == 0
+    assert cli("campaigns", "partner-add", "ACME", seed.TA_ANN_LIVE,
+               "--name", "Acme").exit_code == 0
     result = cli("campaigns", "add", "spring", "--offer", seed.OFFER_LIVE_GBP, "--source", "google",
                  "--medium", "cpc", "--utm-campaign", "spring-promo", "--content", "banner",
                  "--partner", "ACME")
@@ -82,7 +83,8 @@ def test_duplicate_codes_are_refused(cli):
     assert cli("campaigns", "add", "dup").exit_code == 0
     assert "campaign dup already exists" in cli("campaigns", "add", "dup").output
     assert cli("campaigns", "partner-add", "P", seed.TA_ANN_LIVE).exit_code == 0
-    assert "partner P already exists" in cli("campaigns", "partner-add", "P", seed.TA_ANN_DEMO).output
+    assert "partner P already exists" in cli("campaigns", "partner-add", "P",
+                                             seed.TA_ANN_DEMO).output
 
 
 def test_hidden_offer_campaign_needs_allow_hidden(cli, db_app):

@@ -34,7 +34,8 @@ def test_migrations_build_the_same_tables_as_the_models(db_app):
 
 def test_register_trader_records_the_attempt_and_the_user(db_app, sb):
     with db_app.test_request_context():
-        user = onboarding.register_trader(registration(marketing_consent=True), audit.Actor(ip="203.0.113.9"))
+        user = onboarding.register_trader(registration(marketing_consent=True),
+                                          audit.Actor(ip="203.0.113.9"))
         attempt = db.session.scalar(db.select(SignupAttempt))
         assert attempt.state == "done" and attempt.user_id == user.id
         assert attempt.account_uuid == user.account_uuid

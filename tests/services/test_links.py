@@ -46,7 +46,8 @@ def test_mail_links_are_built_on_portal_url_even_outside_a_request(app):
 def test_production_refuses_to_start_without_portal_url():
     config = settings.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "s" * 32,
                                 "PENDING_SECRET_KEY": "p" * 32, "METRICS_TOKEN": "m",
-                                "BROKER_API_URL": "https://broker.example", "BROKER_API_TOKEN": "t"})
+                                "BROKER_API_URL": "https://broker.example",
+                                "BROKER_API_TOKEN": "t"})
     with pytest.raises(RuntimeError, match="PORTAL_URL"):
         settings.check_production(config)
     settings.check_production({**config, "PORTAL_URL": "https://portal.example"})

@@ -15,7 +15,8 @@ from tests.support import make_app
 
 def plain_message(subject="Hi") -> EmailMessage:
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = "a@broker.example", "b@example.com", subject
+    message["From"], message["To"], message["Subject"] = ("a@broker.example", "b@example.com",
+                                                          subject)
     message.set_content(f"{subject} body")
     return message
 
@@ -34,7 +35,8 @@ def test_smtp_delivers_a_multipart_alternative_mail_with_sender_and_reply_to(app
     assert message["Reply-To"] == "support@broker.example"
     assert message["To"] == "ann@example.com" and message["Subject"] == "Confirm your email address"
     assert message["Message-ID"].endswith("@broker.example>") and message["Date"]
-    assert "Hello Ann," in text_of(message) and "https://portal.example/confirm/abc" in text_of(message)
+    assert "Hello Ann," in text_of(message)
+    assert "https://portal.example/confirm/abc" in text_of(message)
     assert 'href="https://portal.example/confirm/abc"' in html_of(message)
     assert "1 week" in text_of(message)
     assert inbox.envelopes == [("no-reply@broker.example", ["ann@example.com"])]
@@ -62,8 +64,8 @@ def test_smtp_logs_in_with_the_credentials_of_the_url():
 
 
 def test_smtp_down_is_a_mail_error_that_names_no_secret():
-    mailer = mail.SMTPMailer.from_url(f"smtp://user:Secret-Pw9@127.0.0.1:{free_port()}", security="none",
-                                      timeout=2)
+    mailer = mail.SMTPMailer.from_url(f"smtp://user:Secret-Pw9@127.0.0.1:{free_port()}",
+                                      security="none", timeout=2)
     assert "Secret-Pw9" not in repr(mailer)
     with pytest.raises(mail.MailError) as caught:
         mailer.send(plain_message())
@@ -96,7 +98,8 @@ def test_folder_mailer_keeps_one_eml_per_mail_and_lists_the_newest_first(tmp_pat
         mailer.send(message)
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
     newest, oldest = mailer.messages()
-    assert (newest.subject, newest.to, newest.text.strip()) == ("Second", "b@example.com", "Second body")
+    assert ((newest.subject, newest.to, newest.text.strip())
+            == ("Second", "b@example.com", "Second body"))
     assert oldest.subject == "First" and newest.sent_at.year == 2026
 
 

@@ -37,7 +37,8 @@ def test_offers_cache_expires(app, sb, client):
 def test_offers_outage_is_a_friendly_503(client, sb):
     sb.faults.add("error", endpoint="offers", status=503)
     response = client.get("/offers")
-    assert response.status_code == 503 and "Temporarily unavailable" in response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.get_data(as_text=True)
 
 
 @pytest.mark.skipif(not answers(6379), reason="Redis does not answer on 127.0.0.1:6379")

@@ -37,7 +37,8 @@ def test_a_request_key_of_another_trader_does_nothing(two_traders, sb):
     key = re.search(r'name="key" type="hidden" value="([^"]+)"', page).group(1)
     bob.client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
     before = sb.call_count("create_trading_account")
-    response = alice.client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
+    response = alice.client.post("/accounts/confirm",
+                                 data={"offer": seed.OFFER_LIVE_USD, "key": key})
     assert response.status_code == 302 and "key=" not in response.headers["Location"]
     assert sb.call_count("create_trading_account") == before
     assert len(login_of(alice)) == 1

@@ -37,7 +37,7 @@ def test_parallel_confirms_never_pass_the_per_offer_limit(db_app, sb, limit):
         answers.append(tab.post("/accounts/confirm",
                                 data={"offer": seed.OFFER_LIVE_USD, "key": key}).status_code)
 
-    threads = [threading.Thread(target=confirm, args=pair) for pair in zip(tabs, keys)]
+    threads = [threading.Thread(target=confirm, args=pair) for pair in zip(tabs, keys, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -60,7 +60,8 @@ def confirm_address(client, offer):
 
 
 def confirm(client, offer, key):
-    return client.post("/accounts/confirm", data={"offer": offer, "key": key}, follow_redirects=True)
+    return client.post("/accounts/confirm", data={"offer": offer, "key": key},
+                       follow_redirects=True)
 
 
 def test_open_another_account_choose_confirm_create(app, trader, sb, client):
@@ -78,7 +79,8 @@ def test_double_submit_opens_one_account(app, trader, sb, client):
     _, key = open_account(client, seed.OFFER_LIVE_USD)
     confirm(client, seed.OFFER_LIVE_USD, key)
     confirm(client, seed.OFFER_LIVE_USD, key)
-    account = next(a for a in sb.store.data["accounts"].values() if a["email"] == "double@example.com")
+    account = next(a for a in sb.store.data["accounts"].values()
+                   if a["email"] == "double@example.com")
     assert len(broker_logins(sb, account["uuid"])) == 2
     assert sb.call_count("create_trading_account") == 1
 
@@ -164,7 +166,8 @@ def test_timeout_with_nothing_created_stays_pending(app, trader, sb, client):
     response = client.post("/accounts/confirm", data={"offer": seed.OFFER_LIVE_USD, "key": key})
     assert response.status_code == 202
     with app.app_context():
-        assert db.session.scalar(db.select(TradingAccountRequest.state).filter_by(idempotency_key=key)) == "pending"
+        assert db.session.scalar(db.select(TradingAccountRequest.state)
+                                 .filter_by(idempotency_key=key)) == "pending"
 
 
 def test_broker_down_on_accounts_page_is_a_friendly_503(app, trader, sb, client):
@@ -212,7 +215,8 @@ def test_choosing_an_offer_leads_to_a_confirm_page_of_its_own_that_back_and_relo
     login = opened.headers["Location"].rsplit("login=", 1)[1]
     back = client.get(location)  # Back to the confirm page once the account was opened
     assert back.status_code == 302 and back.headers["Location"] == f"/accounts?login={login}"
-    assert "You have already asked for this account." in client.get("/accounts").get_data(as_text=True)
+    assert ("You have already asked for this account."
+            in client.get("/accounts").get_data(as_text=True))
     assert sb.call_count("create_trading_account") == 1
     without_key = client.get(f"/accounts/confirm?offer={seed.OFFER_LIVE_USD}")
     assert "&key=" in without_key.headers["Location"]
@@ -230,7 +234,8 @@ def test_a_confirm_page_whose_request_was_refused_offers_a_fresh_try_and_never_s
                         follow_redirects=True).get_data(as_text=True)  # the same form, another tab
     assert "That request did not go through" in again and "Your request was sent" not in again
     back = client.get(location)  # Back to the refused confirm page: a new key, the same offer
-    assert back.status_code == 302 and f"offer={seed.OFFER_LIVE_USD}&key=" in back.headers["Location"]
+    assert back.status_code == 302
+    assert f"offer={seed.OFFER_LIVE_USD}&key=" in back.headers["Location"]
     assert key not in back.headers["Location"]
 
 
@@ -262,7 +267,8 @@ def test_a_request_the_broker_forbids_fails_and_the_page_offers_a_new_try(app, t
     sb.faults.add("error", endpoint="create_trading_account", status=403, times=1)
     page = client.post("/accounts/confirm", data={"offer": seed.OFFER_DEMO_USD, "key": key})
     assert page.status_code == 503
-    fresh = re.search(r'name="key" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    fresh = re.search(r'name="key" type="hidden" value="([^"]+)"',
+                      page.get_data(as_text=True)).group(1)
     assert fresh != key
     with app.app_context():
         assert db.session.scalar(db.select(TradingAccountRequest.state)) == "failed"
@@ -284,7 +290,8 @@ def test_a_lost_answer_then_a_refused_list_parks_the_request_and_opens_one_accou
     assert sb.call_count("create_trading_account") == 1
 
 
-def test_a_confirm_form_signed_before_a_key_rotation_still_opens_the_account(app, trader, client, sb):
+def test_a_confirm_form_signed_before_a_key_rotation_still_opens_the_account(
+        app, trader, client, sb):
     trader.register(email="rotation@example.com")
     location, key = confirm_address(client, seed.OFFER_LIVE_USD)
     app.secret_key = "a-new-secret"

@@ -110,7 +110,8 @@ def test_partner_code_sends_the_partners_trading_account(app, trader, sb):
 def test_unknown_partner_code_is_recorded_but_nothing_is_sent(app, trader, sb):
     trader.client.get("/register?ref=NOBODY&utm_source=x")
     trader.register(email="noib@example.com")
-    assert crm_record(sb, "noib@example.com")["accountConfiguration"]["ibParentTradingAccountUuid"] is None
+    configuration = crm_record(sb, "noib@example.com")["accountConfiguration"]
+    assert configuration["ibParentTradingAccountUuid"] is None
     row = attribution_of(app, "noib@example.com")
     assert row.partner_code == "NOBODY" and row.ib_parent_trading_account_uuid is None
 
@@ -138,9 +139,11 @@ def test_accepting_the_banner_sets_the_cookie_and_hides_the_banner(client):
     client.get("/offers?utm_source=google")
     response = client.post("/consent", data={"consent-accept": "y",
                                              "consent-next": "/offers?utm_source=google"})
-    assert response.status_code == 303 and response.headers["Location"] == "/offers?utm_source=google"
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/offers?utm_source=google"
     assert cookie(client, CONSENT_COOKIE) == "yes" and cookie(client, COOKIE)
-    assert "Max-Age=2592000" in [h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE)][0]
+    assert "Max-Age=2592000" in [h for h in response.headers.getlist("Set-Cookie")
+                                 if h.startswith(COOKIE)][0]
     assert "May we keep a cookie" not in client.get("/offers").get_data(as_text=True)
 
 

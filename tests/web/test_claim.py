@@ -43,7 +43,8 @@ def test_login_page_links_to_claim(client):
 def test_claim_sets_the_password_at_the_broker_and_lists_the_existing_accounts(
         app, client, inbox, sb):
     status_before = sb.store.data["accounts"][seed.ACCOUNT_LEGACY]["verificationStatus"]
-    page = client.post("/claim", data={"email": "  legacy.trader@example.com "}).get_data(as_text=True)
+    page = client.post("/claim",
+                       data={"email": "  legacy.trader@example.com "}).get_data(as_text=True)
     assert "Check your inbox" in page
     message = inbox.last(LEGACY)
     assert message["Subject"] == "Set up your portal login" and "Hello Lena," in text_of(message)
@@ -60,7 +61,8 @@ def test_claim_sets_the_password_at_the_broker_and_lists_the_existing_accounts(
     (user,) = users(app)
     assert (user.email, user.account_uuid) == (LEGACY, seed.ACCOUNT_LEGACY)
     assert (user.first_name, user.last_name) == ("Lena", "Legacy")
-    assert user.terms_version == app.config["TERMS_VERSION"] and user.terms_accepted_ip == "127.0.0.1"
+    assert user.terms_version == app.config["TERMS_VERSION"]
+    assert user.terms_accepted_ip == "127.0.0.1"
     assert user.confirmed_at is not None  # the link proved the mailbox
     assert sb.call_count("update_account") == 0
     assert sb.store.data["accounts"][seed.ACCOUNT_LEGACY]["verificationStatus"] == status_before
@@ -98,7 +100,8 @@ def test_claim_link_expires(app, client, inbox, monkeypatch):
     path = claim_link(client, inbox)
     monkeypatch.setattr(links, "_clock", lambda: time.time() + app.config["RESET_LINK_MAX_AGE"] + 1)
     response = client.get(path)
-    assert response.status_code == 410 and "This link has expired" in response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert "This link has expired" in response.get_data(as_text=True)
     assert 'href="/claim"' in response.get_data(as_text=True)
 
 
@@ -111,7 +114,8 @@ def test_tampered_claim_link_is_refused(client, inbox, sb):
 def test_claim_page_says_the_same_whatever_the_email(trader, client):
     trader.register(email="existing@example.com")
     trader.logout()
-    pages = {email: client.post("/claim", data={"email": email}).get_data(as_text=True).replace(email, "X")
+    pages = {email: client.post("/claim",
+                                data={"email": email}).get_data(as_text=True).replace(email, "X")
              for email in ("nobody@example.com", "existing@example.com", seed.EMAIL_LEGACY)}
     assert len(set(pages.values())) == 1 and "Check your inbox" in pages["nobody@example.com"]
 

@@ -65,8 +65,10 @@ def test_expired_or_tampered_confirmation_link_explains_and_offers_a_new_one(
         app, signed_up, client, inbox, monkeypatch):
     path = confirm_path(inbox)
     response = client.get(tampered(path))
-    assert response.status_code == 400 and "This link is not valid" in response.get_data(as_text=True)
-    monkeypatch.setattr(links, "_clock", lambda: time.time() + app.config["CONFIRM_LINK_MAX_AGE"] + 1)
+    assert response.status_code == 400
+    assert "This link is not valid" in response.get_data(as_text=True)
+    monkeypatch.setattr(links, "_clock",
+                        lambda: time.time() + app.config["CONFIRM_LINK_MAX_AGE"] + 1)
     response = client.get(path)
     html = response.get_data(as_text=True)
     assert response.status_code == 410 and "This link has expired" in html
@@ -75,7 +77,8 @@ def test_expired_or_tampered_confirmation_link_explains_and_offers_a_new_one(
 
 def test_resend_mails_a_new_confirmation_link_at_most_once_a_minute(app, signed_up, client, inbox):
     inbox.messages.clear()
-    html = client.post("/confirm/resend", data={"next": "/offers"}, follow_redirects=True).get_data(as_text=True)
+    html = client.post("/confirm/resend", data={"next": "/offers"},
+                       follow_redirects=True).get_data(as_text=True)
     assert f"We sent a new link to {EMAIL}." in html
     (message,) = inbox.messages
     assert message["Subject"] == "Confirm your email address"

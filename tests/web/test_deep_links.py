@@ -68,7 +68,8 @@ def test_offer_page_by_uuid_redirects_to_its_slug_keeping_the_parameters(client)
     assert response.headers["Location"] == "/offers/live-raw-gbp?utm_source=news"
 
 
-@pytest.mark.parametrize("slug", ["staff-hidden-usd", seed.OFFER_HIDDEN, "no-such-offer", "x" * 500])
+@pytest.mark.parametrize("slug", ["staff-hidden-usd", seed.OFFER_HIDDEN, "no-such-offer",
+                                  "x" * 500])
 def test_offer_page_of_a_hidden_or_unknown_offer_is_not_found(client, slug):
     response = client.get(f"/offers/{slug}")
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
@@ -85,7 +86,8 @@ def test_register_link_with_a_slug_preselects_and_highlights_the_offer(client):
 def test_a_preselected_offer_can_still_be_changed(app, trader, sb):
     trader.client.get("/register?offer=live-raw-gbp")
     trader.register(email="changed@example.com", offer=seed.OFFER_DEMO_EUR)
-    account = next(a for a in sb.store.data["accounts"].values() if a["email"] == "changed@example.com")
+    account = next(a for a in sb.store.data["accounts"].values()
+                   if a["email"] == "changed@example.com")
     offers_used = {t["offerUuid"] for t in sb.store.data["tradingAccounts"].values()
                    if t["accountUuid"] == account["uuid"]}
     assert offers_used == {seed.OFFER_DEMO_EUR}
@@ -131,8 +133,9 @@ def test_go_link_redirects_to_the_campaign_deep_link(app, client):
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.startswith("/register?")
-    assert query_of(location) == {"offer": "live-raw-gbp", "utm_source": "google", "utm_medium": "cpc",
-                                  "utm_campaign": "spring-promo", "cmp": "spring"}
+    assert query_of(location) == {"offer": "live-raw-gbp", "utm_source": "google",
+                                  "utm_medium": "cpc", "utm_campaign": "spring-promo",
+                                  "cmp": "spring"}
     assert checked_offer(client.get(location).get_data(as_text=True)) == seed.OFFER_LIVE_GBP
 
 
@@ -171,7 +174,8 @@ def test_hidden_offer_sign_up_is_refused_without_that_campaign(app, client, trad
     add_campaign(app, "staff", offer="staff-hidden-usd", allow_hidden=True)
     add_campaign(app, "plain", offer="demo-standard-usd")
     client.get("/go/plain", follow_redirects=True)
-    html = trader.register(email="sneaky@example.com", offer=seed.OFFER_HIDDEN).get_data(as_text=True)
+    html = trader.register(email="sneaky@example.com",
+                           offer=seed.OFFER_HIDDEN).get_data(as_text=True)
     assert "That offer is not available" in html and sb.call_count("create_account") == 0
 
 

@@ -16,7 +16,8 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 def test_login_is_limited_per_email_on_the_form_saying_how_long_to_wait(app, client):
     app.config["LOGIN_LIMIT_PER_EMAIL"] = "3/15 minutes"
     for _ in range(3):
-        assert client.post("/login", data={"email": "x@example.com", "password": "nope"}).status_code == 200
+        assert client.post("/login",
+                           data={"email": "x@example.com", "password": "nope"}).status_code == 200
     response = client.post("/login", data={"email": "X@example.com ", "password": "nope"})
     html = response.get_data(as_text=True)
     assert response.status_code == 429
@@ -32,7 +33,8 @@ def test_a_refused_login_says_the_longer_of_its_waits(app, client):
     app.config["LOGIN_LIMIT_PER_IP"] = "3/minute"
     for _ in range(3):
         client.post("/login", data={"email": "x@example.com", "password": "nope"})
-    html = client.post("/login", data={"email": "x@example.com", "password": "nope"}).get_data(as_text=True)
+    html = client.post("/login",
+                       data={"email": "x@example.com", "password": "nope"}).get_data(as_text=True)
     assert "Please try again in 15 minutes." in html
 
 
@@ -56,7 +58,8 @@ def test_only_failed_logins_count_against_an_email(app, trader, client):
     trader.register(email="often@example.com")
     for _ in range(4):
         trader.logout()
-        assert "My trading accounts" in trader.login(email="often@example.com").get_data(as_text=True)
+        assert "My trading accounts" in trader.login(
+            email="often@example.com").get_data(as_text=True)
     trader.logout()
     for _ in range(2):
         trader.login(email="often@example.com", password="Wrong-Pass1")
@@ -67,7 +70,8 @@ def test_login_is_limited_per_ip(app, client):
     app.config["LOGIN_LIMIT_PER_IP"] = "2/minute"
     for email in ("a@example.com", "b@example.com"):
         client.post("/login", data={"email": email, "password": "nope"})
-    assert client.post("/login", data={"email": "c@example.com", "password": "x"}).status_code == 429
+    assert client.post("/login",
+                       data={"email": "c@example.com", "password": "x"}).status_code == 429
 
 
 def test_ipv6_addresses_of_one_64_share_a_per_ip_limit(app, client):
@@ -100,9 +104,11 @@ def test_a_limit_counts_only_posts_and_can_be_switched_off(app, client):
     app.config["LOGIN_LIMIT_PER_IP"] = "1/minute"
     assert [client.get("/login").status_code for _ in range(3)] == [200, 200, 200]
     client.post("/login", data={"email": "a@example.com", "password": "nope"})
-    assert client.post("/login", data={"email": "a@example.com", "password": "x"}).status_code == 429
+    assert client.post("/login",
+                       data={"email": "a@example.com", "password": "x"}).status_code == 429
     app.config["RATELIMIT_ENABLED"] = False
-    assert client.post("/login", data={"email": "a@example.com", "password": "x"}).status_code == 200
+    assert client.post("/login",
+                       data={"email": "a@example.com", "password": "x"}).status_code == 200
 
 
 def test_registration_is_limited_per_ip_counting_only_forms_that_could_be_sent(app, trader, sb):

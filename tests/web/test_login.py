@@ -16,8 +16,10 @@ def test_login_trims_and_ignores_case_of_email(registered):
     assert "My trading accounts" in html and "nora@example.com" in html
 
 
-@pytest.mark.parametrize("email,password", [("nora@example.com", "Wrong-Pass1"), ("nobody@example.com", "Sunny-Day42")])
-def test_login_failure_says_the_same_for_unknown_email_and_wrong_password(registered, email, password):
+@pytest.mark.parametrize("email,password", [("nora@example.com", "Wrong-Pass1"),
+                                            ("nobody@example.com", "Sunny-Day42")])
+def test_login_failure_says_the_same_for_unknown_email_and_wrong_password(
+        registered, email, password):
     response = registered.login(email=email, password=password)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -43,7 +45,8 @@ def test_login_ignores_offsite_next(registered, client, target):
 
 def test_protected_page_sends_to_login_and_back(registered, client):
     response = client.get("/accounts/new")
-    assert response.status_code == 302 and "/login?next=%2Faccounts%2Fnew" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/login?next=%2Faccounts%2Fnew" in response.headers["Location"]
 
 
 def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_login(
@@ -52,7 +55,8 @@ def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_login(
                            headers={"Referer": "http://localhost/accounts/new?offer=abc"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=%2Faccounts%2Fnew%3Foffer%3Dabc"
-    assert "Please log in to see that page." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Please log in to see that page."
+            in client.get(response.headers["Location"]).get_data(as_text=True))
     login = client.post("/login", data={"email": "nora@example.com", "password": "Sunny-Day42",
                                         "next": "/accounts/new?offer=abc"})
     assert login.headers["Location"] == "/accounts/new?offer=abc"
@@ -84,7 +88,8 @@ def test_login_upgrades_a_hash_made_with_old_parameters(app, registered):
 
     with app.app_context():
         user = db.session.scalar(db.select(PortalUser))
-        user.password_hash = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash("Sunny-Day42")
+        user.password_hash = PasswordHasher(time_cost=1, memory_cost=8 * 1024,
+                                            parallelism=1).hash("Sunny-Day42")
         db.session.commit()
     registered.login(email="nora@example.com")
     with app.app_context():

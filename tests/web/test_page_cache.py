@@ -1,4 +1,5 @@
-"""Anonymous offer pages come from a per-process cache without showing anyone stale or foreign data."""
+"""Anonymous offer pages come from a per-process cache without showing anyone stale or foreign
+data."""
 from __future__ import annotations
 
 import re

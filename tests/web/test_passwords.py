@@ -54,7 +54,8 @@ def test_login_page_offers_a_forgot_password_link_also_after_a_failed_login(regi
 
 def test_forgot_password_mails_a_link_that_sets_the_new_password_at_the_broker_and_here(
         app, registered, client, inbox, sb):
-    page = client.post("/password/forgot", data={"email": "  New.Trader@EXAMPLE.com "}).get_data(as_text=True)
+    page = client.post("/password/forgot",
+                       data={"email": "  New.Trader@EXAMPLE.com "}).get_data(as_text=True)
     assert "Check your inbox" in page and "expires in 1 hour" in page
     message = inbox.last(EMAIL)
     assert message["Subject"] == "Reset your password"
@@ -76,7 +77,8 @@ def test_forgot_password_mails_a_link_that_sets_the_new_password_at_the_broker_a
 
 def test_forgot_password_page_is_the_same_for_an_unknown_email(registered, client, inbox):
     known = client.post("/password/forgot", data={"email": EMAIL}).get_data(as_text=True)
-    unknown = client.post("/password/forgot", data={"email": "nobody@example.com"}).get_data(as_text=True)
+    unknown = client.post("/password/forgot",
+                          data={"email": "nobody@example.com"}).get_data(as_text=True)
     assert known.replace(EMAIL, "X") == unknown.replace("nobody@example.com", "X")
     assert [m["To"] for m in inbox.messages] == [EMAIL]
 
@@ -222,8 +224,9 @@ def test_change_password_with_a_wrong_current_password_asks_nobody(app, register
 
 def test_change_password_applies_the_password_rule(registered, client, sb):
     registered.login()
-    html = client.post("/password/change", data={"current_password": Trader.PASSWORD,
-                                                 "password": "short", "confirm": "short"}).get_data(as_text=True)
+    html = client.post("/password/change",
+                       data={"current_password": Trader.PASSWORD, "password": "short",
+                             "confirm": "short"}).get_data(as_text=True)
     assert "Use at least 8 characters." in html and sb.call_count("change_password") == 0
 
 
@@ -252,13 +255,14 @@ def test_change_password_when_the_broker_is_down_or_refuses_changes_nothing(
                                                      "password": NEW, "confirm": NEW})
     assert response.status_code == status and message in response.get_data(as_text=True)
     after = user(app)
-    assert (after.password_hash, after.session_version) == (before.password_hash, before.session_version)
+    assert ((after.password_hash, after.session_version)
+            == (before.password_hash, before.session_version))
     assert logged_in(client) and logged_in(other)
     assert sb.password_of(after.account_uuid) == Trader.PASSWORD
 
 
-@pytest.mark.parametrize("path", ["/password/forgot", "/password/reset/x", "/password/change", "/claim",
-                                  "/claim/x", "/confirm/resend"])
+@pytest.mark.parametrize("path", ["/password/forgot", "/password/reset/x", "/password/change",
+                                  "/claim", "/claim/x", "/confirm/resend"])
 def test_every_self_service_form_needs_a_csrf_token(sb, tmp_path, path):
     client = make_app(sb, f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True).test_client()
     response = client.post(path, data={"email": "a@example.com", "password": NEW, "confirm": NEW})

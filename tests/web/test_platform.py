@@ -92,5 +92,6 @@ def test_the_cause_of_a_refused_token_is_logged_once_with_what_to_fix(trader, sb
     sb.faults.add("error", endpoint="one_time_token", status=401)
     for _ in range(3):
         client.post("/platform")
-    lines = [r.getMessage() for r in caplog.records if "one-time token not issued" in r.getMessage()]
+    lines = [r.getMessage() for r in caplog.records
+             if "one-time token not issued" in r.getMessage()]
     assert len(lines) == 1 and "whitelist" in lines[0]

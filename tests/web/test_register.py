@@ -1,4 +1,5 @@
-"""Registration: one submit creates the Account with its offer at Broker-API, then the portal user."""
+"""Registration: one submit creates the Account with its offer at Broker-API, then the portal
+user."""
 from __future__ import annotations
 
 import re
@@ -15,7 +16,8 @@ from sandbox import seed
 
 
 def broker_account(sb, email):
-    return next((a for a in sb.store.data["accounts"].values() if a["email"].lower() == email.lower()), None)
+    return next((a for a in sb.store.data["accounts"].values()
+                 if a["email"].lower() == email.lower()), None)
 
 
 def users(app):
@@ -25,7 +27,8 @@ def users(app):
 
 def attempts(app):
     with app.app_context():
-        return [a.state for a in db.session.scalars(db.select(SignupAttempt).order_by(SignupAttempt.id))]
+        return [a.state for a in db.session.scalars(
+            db.select(SignupAttempt).order_by(SignupAttempt.id))]
 
 
 def test_register_page_offers_only_visible_offers(client):
@@ -68,7 +71,8 @@ def test_register_sends_optional_details_only_when_given(trader, sb):
     trader.register(email="opt@example.com", country="PL", phone="+48 600 700 800")
     account = broker_account(sb, "opt@example.com")
     assert account["addressDetails"]["country"] == "PL"
-    assert account["contactDetails"]["phoneNumber"] == "+48600700800"  # E.164, as the profile saves it
+    # E.164, as the profile saves it
+    assert account["contactDetails"]["phoneNumber"] == "+48600700800"
 
 
 def test_register_field_errors_keep_what_was_typed_except_passwords(app, trader, sb):
@@ -92,7 +96,8 @@ def test_register_mismatched_confirmation_is_said_at_the_password_field_typed_fi
     assert 'id="confirm-error"' not in html
 
 
-@pytest.mark.parametrize("name", ["Eve\u202eevE", "Eve\nBcc: x@example.com", "Eve\u200b", "<script>Eve"])
+@pytest.mark.parametrize("name", ["Eve\u202eevE", "Eve\nBcc: x@example.com", "Eve\u200b",
+                                  "<script>Eve"])
 def test_register_refuses_names_with_markup_or_invisible_characters(app, trader, sb, name):
     html = trader.register(email="names@example.com", first_name=name).get_data(as_text=True)
     assert "Remove symbols like &lt; and &gt; and invisible characters from the name." in html
@@ -101,7 +106,8 @@ def test_register_refuses_names_with_markup_or_invisible_characters(app, trader,
 
 
 @pytest.mark.parametrize("name,message", [
-    ("\u200d", "A name needs at least one letter."), ("\u2800", "A name needs at least one letter."),
+    ("\u200d", "A name needs at least one letter."),
+    ("\u2800", "A name needs at least one letter."),
     ("-", "A name needs at least one letter."),
     ("\u3164", "invisible characters"), ("A\u034f", "invisible characters"),
 ])
@@ -117,7 +123,8 @@ def test_register_accepts_names_written_with_joiners_and_apostrophes(app, trader
 
 
 def test_register_refuses_an_email_too_long_before_the_at_and_never_cuts_one_short(trader, client):
-    assert 'maxlength' not in client.get("/register").get_data(as_text=True).split('id="email"')[1].split(">")[0]
+    email_input = client.get("/register").get_data(as_text=True).split('id="email"')[1]
+    assert 'maxlength' not in email_input.split(">")[0]
     html = trader.register(email="a" * 65 + "@example.com").get_data(as_text=True)
     assert "Use at most 64 characters before the @." in html
 
@@ -127,13 +134,15 @@ def test_register_refuses_an_email_too_long_before_the_at_and_never_cuts_one_sho
     ("600 700 800", "", "Start the number with its country code, like +48 600 700 800."),
 ])
 def test_register_checks_phone_numbers_as_the_profile_does(app, trader, phone, country, message):
-    html = trader.register(email="phone@example.com", phone=phone, country=country).get_data(as_text=True)
+    html = trader.register(email="phone@example.com", phone=phone,
+                           country=country).get_data(as_text=True)
     assert message in html and users(app) == []
 
 
 def test_register_takes_a_national_number_in_the_chosen_country(trader, sb):
     trader.register(email="national@example.com", phone="600 700 800", country="PL")
-    assert broker_account(sb, "national@example.com")["contactDetails"]["phoneNumber"] == "+48600700800"
+    assert (broker_account(sb, "national@example.com")["contactDetails"]["phoneNumber"]
+            == "+48600700800")
 
 
 def test_register_posting_a_hidden_offer_creates_nothing(app, trader, sb):
@@ -160,7 +169,8 @@ def test_register_twice_with_same_email_is_refused_before_the_broker(app, trader
     assert sb.call_count("create_account") == 0 and len(users(app)) == 1
 
 
-@pytest.mark.parametrize("fault", [{"kind": "error", "status": 502}, {"kind": "rate_limit", "retry_after": 120}])
+@pytest.mark.parametrize("fault", [{"kind": "error", "status": 502},
+                                   {"kind": "rate_limit", "retry_after": 120}])
 def test_register_when_broker_fails_is_parked_for_the_worker(app, trader, sb, fault):
     sb.faults.add(fault.pop("kind"), endpoint="create_account", **fault)
     response = trader.register(email="down@example.com")
@@ -179,7 +189,8 @@ def test_register_lost_answer_accepts_the_account_it_created(app, trader, sb, th
     sb.faults.add("commit_then_fail", endpoint="create_account", then=then)
     response = trader.register(email="lost@example.com")
     assert response.request.path == "/accounts"
-    assert len([a for a in sb.store.data["accounts"].values() if a["email"] == "lost@example.com"]) == 1
+    assert len([a for a in sb.store.data["accounts"].values()
+                if a["email"] == "lost@example.com"]) == 1
     assert [u.email for u in users(app)] == ["lost@example.com"]
 
 
@@ -251,7 +262,8 @@ def test_a_parked_sign_up_cannot_be_taken_through_a_lost_answer_with_the_same_na
     response = trader.register(email="same-names@example.com", password="Attack3r-Pass",
                                confirm="Attack3r-Pass")
     assert response.status_code == 202 and users(app) == []
-    assert sb.call_count("create_account") == 0 and sb.password_of(account["uuid"]) == trader.PASSWORD
+    assert sb.call_count("create_account") == 0
+    assert sb.password_of(account["uuid"]) == trader.PASSWORD
 
 
 def test_the_worker_gives_a_parked_account_to_whoever_asked_first(app, trader, sb, monkeypatch):
@@ -290,7 +302,8 @@ def test_a_sign_up_sent_twice_during_an_outage_is_finished_once_and_closed_twice
 def test_a_sign_up_the_broker_refuses_says_why_keeps_the_form_and_forgets_the_password(
         app, trader, sb, client):
     client.get("/register")  # the offer catalogue is cached now
-    sb.store.data["offers"] = [o for o in sb.store.data["offers"] if o["uuid"] != seed.OFFER_DEMO_USD]
+    sb.store.data["offers"] = [o for o in sb.store.data["offers"]
+                               if o["uuid"] != seed.OFFER_DEMO_USD]
     response = trader.register(email="refused@example.com", first_name="Zoë")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -303,7 +316,8 @@ def test_a_sign_up_the_broker_refuses_says_why_keeps_the_form_and_forgets_the_pa
 
 
 def test_register_with_approval_offer_shows_awaiting_approval(trader, sb):
-    html = trader.register(email="pro@example.com", offer=seed.OFFER_APPROVAL).get_data(as_text=True)
+    html = trader.register(email="pro@example.com",
+                           offer=seed.OFFER_APPROVAL).get_data(as_text=True)
     assert "Awaiting approval" in html
 
 
@@ -318,14 +332,16 @@ def test_a_filled_honeypot_creates_nothing_and_says_try_again(app, trader, sb):
     assert sb.call_count("create_account") == 0 and users(app) == []
 
 
-def test_a_sign_up_whose_request_died_mid_call_is_finished_by_the_worker(app, trader, sb, monkeypatch):
+def test_a_sign_up_whose_request_died_mid_call_is_finished_by_the_worker(
+        app, trader, sb, monkeypatch):
     def dies(new):
         raise RuntimeError("the process was stopped")
     with monkeypatch.context() as m, pytest.raises(RuntimeError):
         m.setattr(app.extensions["broker"], "create_account", dies)
         trader.register(email="died@example.com")
     assert attempts(app) == ["sent"]
-    retry = trader.register(email="died@example.com", password="Other-Pass77", confirm="Other-Pass77")
+    retry = trader.register(email="died@example.com", password="Other-Pass77",
+                            confirm="Other-Pass77")
     assert retry.status_code == 202  # another password: it waits for the first attempt
     with app.app_context():
         for attempt in db.session.scalars(db.select(SignupAttempt)):

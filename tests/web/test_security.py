@@ -16,7 +16,8 @@ def csrf_client(sb, tmp_path):
     return make_app(sb, f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True).test_client()
 
 
-@pytest.mark.parametrize("path", ["/register", "/login", "/logout", "/platform", "/accounts/new", "/accounts/confirm"])
+@pytest.mark.parametrize("path", ["/register", "/login", "/logout", "/platform", "/accounts/new",
+                                  "/accounts/confirm"])
 def test_every_form_post_needs_a_csrf_token(csrf_client, path):
     response = csrf_client.post(path, data={"email": "a@example.com"})
     assert response.status_code == 400

@@ -13,14 +13,16 @@ from tests.support import Trader, make_app
 def test_login_session_is_bounded_and_remember_me_is_opt_in(app, trader, client):
     trader.register(email="keep@example.com")
     trader.logout()
-    response = client.post("/login", data={"email": "keep@example.com", "password": Trader.PASSWORD})
+    response = client.post("/login",
+                           data={"email": "keep@example.com", "password": Trader.PASSWORD})
     cookies = response.headers.getlist("Set-Cookie")
     assert not any(c.startswith("remember_token=") for c in cookies)
     assert any(c.startswith("session=") and "Expires=" in c and "HttpOnly" in c for c in cookies)
     client.post("/logout")
     response = client.post("/login", data={"email": "keep@example.com", "password": Trader.PASSWORD,
                                            "remember": "y"})
-    remember = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    remember = next(c for c in response.headers.getlist("Set-Cookie")
+                    if c.startswith("remember_token="))
     assert "HttpOnly" in remember and "SameSite=Lax" in remember
 
 

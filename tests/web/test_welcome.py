@@ -1,4 +1,5 @@
-"""The welcome mail after sign-up: logins, where to trade, statuses, deposit; never fails sign-up."""
+"""The welcome mail after sign-up: logins, where to trade, statuses, deposit; never fails
+sign-up."""
 from __future__ import annotations
 
 import re
@@ -28,7 +29,8 @@ def test_sign_up_mails_a_welcome_with_the_login_platform_and_confirmation_link(t
     assert message.get_content_type() == "multipart/alternative"
     text = text_of(message)
     (login,) = broker_logins(sb, "demo@example.com")
-    assert "Hello Nora," in text and f"Login: {login}" in text and "Demo Standard USD (Demo, USD)" in text
+    assert "Hello Nora," in text and f"Login: {login}" in text
+    assert "Demo Standard USD (Demo, USD)" in text
     assert "Trade in the web platform: https://platform.example/" in text
     assert "Deposit" not in text and Trader.PASSWORD not in text
     assert link(message, "/confirm/") and link(message, "/accounts")
@@ -72,9 +74,11 @@ def test_welcome_without_the_trading_accounts_when_the_broker_cannot_list_them(t
 
 def test_sign_up_completes_when_the_mail_server_is_down(sb, tmp_path, mail_log):
     smtp_url = f"smtp://u:Mail-Secret1@127.0.0.1:{free_port()}"  # nothing listens there
-    down = make_app(sb, f"sqlite:///{tmp_path / 'down.db'}", SMTP_URL=smtp_url, SMTP_SECURITY="none")
+    down = make_app(sb, f"sqlite:///{tmp_path / 'down.db'}", SMTP_URL=smtp_url,
+                    SMTP_SECURITY="none")
     response = Trader(down.test_client(), sb).register(email="nomail@example.com")
-    assert response.request.path == "/accounts" and "My trading accounts" in response.get_data(as_text=True)
+    assert response.request.path == "/accounts"
+    assert "My trading accounts" in response.get_data(as_text=True)
     with down.app_context():
         assert db.session.scalar(db.select(PortalUser.email)) == "nomail@example.com"
     assert "mail 'welcome' not sent" in mail_log.text and "Mail-Secret1" not in mail_log.text
