@@ -134,3 +134,12 @@ def test_log_out_on_every_device_is_on_the_profile_not_the_accounts_page(trader,
     trader.register(email="sessions@example.com")
     assert "Log out on every device" not in accounts_page(client)
     assert "Log out on every device" in client.get("/profile").get_data(as_text=True)
+
+
+def test_trade_without_a_token_says_which_login_to_pick(app, trader, sb, client):
+    html = trader.register(email="pick@example.com").get_data(as_text=True)
+    (login,) = logins(html)
+    client.post("/platform")  # spends the sign-up's own token
+    sb.variants.one_time_token_forbidden = True
+    page = client.post("/platform", data={"login": login}).get_data(as_text=True)
+    assert f"Then choose the trading account with login {login}." in page
