@@ -110,11 +110,13 @@ def _totals(rows: list[Row]) -> list[Total]:
 
 
 def _first_live_offers() -> dict[str, Offer]:
-    """The first visible live offer in each currency: where "Open live in <currency>" leads."""
+    """Where "Open live in <currency>" leads: per currency, the first visible live offer that
+    opens at once (no approval, no identity check), else the first visible live offer."""
     found: dict[str, Offer] = {}
-    for offer in offers.visible_offers():
-        if not offer.demo and offer.currency:
-            found.setdefault(offer.currency, offer)
+    live = [o for o in offers.visible_offers() if not o.demo and o.currency]
+    at_once = [o for o in live if o.auto_creation and not o.verification_required]
+    for offer in at_once + live:
+        found.setdefault(offer.currency, offer)
     return found
 
 

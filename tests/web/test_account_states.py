@@ -67,11 +67,9 @@ def test_only_demo_is_told_so_and_offered_live_in_its_currency(app, trader, clie
     assert "You trade with virtual money on a demo account." in html
     (login,) = logins(html)
     assert f"Trade (log in as {login})" in html and ">Fund<" not in html
-    with app.app_context():
-        from portal.services import offers
-        live = next(o for o in offers.visible_offers() if not o.demo and o.currency == "USD")
-    assert f'href="/accounts/new?offer={live.uuid}#offer-{live.uuid}">Open live in USD<' in html
-    assert f'id="offer-{live.uuid}"' in client.get(f"/accounts/new?offer={live.uuid}").get_data(
+    live = seed.OFFER_LIVE_USD  # the live USD offer that opens at once, not the verified-only one
+    assert f'href="/accounts/new?offer={live}#offer-{live}">Open live in USD<' in html
+    assert f'id="offer-{live}"' in client.get(f"/accounts/new?offer={live}").get_data(
         as_text=True)
     assert "Use your portal password." in html and "Match-Trader web" in html
 
