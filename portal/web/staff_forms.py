@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import DateInput
 
@@ -42,7 +43,8 @@ class FunnelForm(PortalForm):
     end = StringField(_l("To"), filters=[_strip], widget=DateInput(),
                       validators=[Optional(), _a_date])
     touch = RadioField(_l("Count each sign-up under its"), default="last",
-                       choices=[("last", _l("Last touch")), ("first", _l("First touch"))],
+                       choices=[SelectChoice("last", _l("Last touch")),
+                                SelectChoice("first", _l("First touch"))],
                        validators=[Optional()])
 
     def validate_end(self, field):
