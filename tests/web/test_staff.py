@@ -56,7 +56,8 @@ def test_a_wrong_password_is_refused_keeping_the_email_and_audited(member, clien
 
 def test_a_trader_session_opens_no_staff_page_and_a_staff_session_is_no_trader(member, sb):
     trader = Trader(member.test_client(), sb)
-    trader.register(email=EMAIL, password=PASSWORD, confirm=PASSWORD)  # even with the same email and password
+    # even with the same email and password
+    trader.register(email=EMAIL, password=PASSWORD, confirm=PASSWORD)
     assert trader.client.get("/staff/funnel").status_code == 302
     both = member.test_client()
     log_in(both)
