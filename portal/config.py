@@ -65,6 +65,8 @@ def from_env(env=None) -> dict:
         "RATELIMIT_ENABLED": _bool(env, "RATELIMIT_ENABLED", True),
         "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP", "30/minute;200/hour"),
         "LOGIN_LIMIT_PER_EMAIL": env.get("LOGIN_LIMIT_PER_EMAIL", "10/15 minutes"),
+        "STAFF_LOGIN_LIMIT_PER_IP": env.get("STAFF_LOGIN_LIMIT_PER_IP", "10/15 minutes"),
+        "STAFF_LOGIN_LIMIT_PER_EMAIL": env.get("STAFF_LOGIN_LIMIT_PER_EMAIL", "10/15 minutes"),
         "REGISTER_LIMIT_PER_IP": env.get("REGISTER_LIMIT_PER_IP", "20/hour"),
         "OPEN_ACCOUNT_LIMIT_PER_TRADER": env.get("OPEN_ACCOUNT_LIMIT_PER_TRADER", "10/hour"),
         "PLATFORM_LIMIT_PER_TRADER": env.get("PLATFORM_LIMIT_PER_TRADER", "30/hour"),
