@@ -161,7 +161,8 @@ def test_an_account_awaiting_approval_mails_the_wait_without_a_login(app, regist
     open_account(app, seed.OFFER_APPROVAL)
     text = text_of(inbox.last(EMAIL))
     assert "Awaiting approval: our team reviews new accounts" in text and "Login:" not in text
-    assert "We have your request for a trading account in the offer" in text and " is open" not in text
+    assert "We have your request for a trading account in the offer" in text
+    assert " is open" not in text
 
 
 def test_the_same_open_form_sent_twice_mails_once(app, registered, inbox):
