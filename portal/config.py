@@ -89,6 +89,7 @@ def from_env(env=None) -> dict:
         "RESET_LINK_MAX_AGE": _int(env, "RESET_LINK_MAX_AGE", 3600),
         "CONFIRM_LINK_MAX_AGE": _int(env, "CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600),
         "KYC_URL": env.get("KYC_URL", ""),
+        "APPROVAL_NOTE": env.get("APPROVAL_NOTE", ""),
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or env.get("PORTAL_URL")
                             or "http://127.0.0.1:8000").rstrip("/"),
         "ATTRIBUTION_COOKIE_DAYS": _int(env, "ATTRIBUTION_COOKIE_DAYS", 30),
