@@ -45,6 +45,9 @@ def account_opened(user: PortalUser, request) -> bool:
     Never raises: the account exists at the broker already, and a mail problem must not turn
     that into an error page or a retried request.
     """
+    # account_cards imports accounts, whose finish() calls this: imported here, not above.
+    from .account_cards import deposit_url
+
     try:
         offer = next((o for o in offers.all_offers() if o.uuid == request.offer_uuid), None)
         login = request.login or ""
@@ -58,8 +61,8 @@ def account_opened(user: PortalUser, request) -> bool:
             server=offer.system.name if offer and offer.system else "",
             metatrader=offer.system_type[-1] if metatrader else "",
             platform_url=platform.platform_url(),
-            fund_url=deposit.replace("{login}", login) if login and offer and not offer.demo
-            and deposit else "",
+            fund_url=deposit_url(deposit, login) if login and offer
+            and not offer.demo else "",
             accounts_url=links.external_url("accounts.index"),
         )
     except Exception:
