@@ -36,8 +36,10 @@ lock: $(RUNTIME) ## Refresh the lock files from pyproject.toml's ranges (commit 
 	$(BIN)/pip-compile -q --upgrade --extra test --strip-extras --no-emit-index-url --no-emit-find-links --no-header -o requirements/test.txt pyproject.toml
 	$(BIN)/pip-compile -q --upgrade --strip-extras --no-emit-index-url --no-emit-find-links --no-header -c requirements/test.txt -o requirements/runtime.txt pyproject.toml
 
+# Silent when the database is current; one line per migration applied; everything on failure.
 db: $(RUNTIME) ## Create or upgrade the database (SQLite under instance/, or DATABASE_URL)
-	$(BIN)/flask --app app db upgrade
+	@out=$$($(BIN)/flask --app app db upgrade 2>&1) || { echo "$$out" >&2; exit 1; }; \
+	echo "$$out" | sed -n 's/.*Running upgrade .* -> \([^,]*\), \([^:]*\).*/  Database: applied \1 (\2)/p'
 
 run: db ## Install, prepare the database, start the sandbox, the portal and the worker (Ctrl-C stops all)
 	HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) bin/run-dev

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..brokerapi import BrokerError, BrokerUnavailable, Offer, RateLimited, Rejected, TradingAccount
 from ..extensions import broker, cache, db
 from ..models import OperationState, PortalUser, TradingAccountRequest
-from . import account_limits, audit, links, offers
+from . import account_limits, audit, links, notifications, offers
 
 
 class OpenAccountError(Exception):
@@ -263,6 +263,7 @@ def finish(user: PortalUser, request: TradingAccountRequest, login: str | None,
     request.move(OperationState.DONE, login=login, next_attempt_at=None, error=None)
     audit.record("account_opened", actor, user=user, offer=request.offer_uuid, login=login)
     db.session.commit()  # moves the cache key: the next list is fresh in every process
+    notifications.account_opened(user, request)
 
 
 def new_login(user: PortalUser, request: TradingAccountRequest) -> str | None:

@@ -93,4 +93,5 @@ def claim_account(token: str, password: str, terms_version: str, language: str |
         raise links.LinkUsed() from None
     audit.record("account_claimed", actor, user=user)
     db.session.commit()
+    trader_mail.send_password_changed(user, CLAIM)
     return user

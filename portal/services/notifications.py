@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import json
+import logging
 
+from flask import current_app
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import PortalUser
-from . import links, mail, offers, welcome
+from . import links, mail, offers, platform, welcome
+
+log = logging.getLogger("portal.mail")
+
+ACCOUNT_OPENED = _l("Your new trading account")
 
 
 def signup_done(user: PortalUser) -> None:
@@ -31,6 +37,37 @@ def open_failed(request) -> None:
     mail.send_quietly(user.email, "open_failed", _l("We could not open your trading account"),
                       user.language, offer_name=offer.name if offer else request.offer_uuid,
                       accounts_url=links.external_url("accounts.index"))
+
+
+def account_opened(user: PortalUser, request) -> bool:
+    """A trading account was opened after sign-up (at once or by the worker): its details.
+
+    Never raises: the account exists at the broker already, and a mail problem must not turn
+    that into an error page or a retried request.
+    """
+    # account_cards imports accounts, whose finish() calls this: imported here, not above.
+    from .account_cards import deposit_url
+
+    try:
+        offer = next((o for o in offers.all_offers() if o.uuid == request.offer_uuid), None)
+        login = request.login or ""
+        deposit = current_app.config.get("DEPOSIT_URL") or ""
+        metatrader = bool(offer and offer.is_metatrader)
+        return mail.send_quietly(
+            user.email, "account_opened", ACCOUNT_OPENED, user.language, name=user.first_name,
+            offer_name=offer.name if offer else request.offer_uuid, login=login,
+            demo=bool(offer and offer.demo), currency=offer.currency if offer else "",
+            platform=offer.platform if offer else "Match-Trader",
+            server=offer.system.name if offer and offer.system else "",
+            metatrader=offer.system_type[-1] if metatrader else "",
+            platform_url=platform.platform_url(),
+            fund_url=deposit_url(deposit, login) if login and offer
+            and not offer.demo else "",
+            accounts_url=links.external_url("accounts.index"),
+        )
+    except Exception:
+        log.exception("mail 'account_opened' not sent")
+        return False
 
 
 def _language_of(attempt) -> str | None:

@@ -71,6 +71,7 @@ def reset_password(token: str, new_password: str, actor: audit.Actor) -> PortalU
     user.confirmed_at = user.confirmed_at or utcnow()  # the link proved the mailbox is theirs
     audit.record("password_reset", actor, user=user)
     db.session.commit()
+    trader_mail.send_password_changed(user, RESET)
     return user
 
 
@@ -84,6 +85,7 @@ def change_password(user: PortalUser, current: str, new_password: str, actor: au
     _store_password(user, new_password)
     audit.record("password_changed", actor, user=user)
     db.session.commit()
+    trader_mail.send_password_changed(user, trader_mail.CHANGE)
 
 
 def _store_password(user: PortalUser, new_password: str) -> None:

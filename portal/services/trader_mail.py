@@ -13,7 +13,7 @@ from ..i18n import lazy_gettext as _l
 from ..models import PortalUser
 from . import links, mail
 
-RESET, CLAIM, CONFIRM = "reset", "claim", "confirm"
+RESET, CLAIM, CONFIRM, CHANGE = "reset", "claim", "confirm", "change"
 MAIL_INTERVAL = 60  # seconds: at most one mail of a kind per address per minute
 
 SUBJECTS = {
@@ -21,6 +21,7 @@ SUBJECTS = {
     CLAIM: _l("Set up your portal login"),
     CONFIRM: _l("Confirm your email address"),
 }
+PASSWORD_CHANGED = _l("Your password was changed")
 
 
 def throttled(kind: str, address: str) -> bool:
@@ -78,3 +79,14 @@ def send_confirmation(user: PortalUser) -> bool:
     return mail.send_quietly(user.email, "confirm", SUBJECTS[CONFIRM], user.language,
                              name=user.first_name, url=confirmation_url(user),
                              valid_for=valid_for(CONFIRM))
+
+
+def send_password_changed(user: PortalUser, kind: str) -> bool:
+    """Tell the trader their password changed (``kind``: change, reset or claim), with what to
+    do if it was not them. Not throttled: every new password deserves its own warning."""
+    config = current_app.config
+    return mail.send_quietly(user.email, "password_changed", PASSWORD_CHANGED, user.language,
+                             name=user.first_name, email=user.email, kind=kind,
+                             forgot_url=links.external_url("passwords.forgot"),
+                             support_email=config.get("SUPPORT_EMAIL") or "",
+                             support_url=config.get("SUPPORT_URL") or "")

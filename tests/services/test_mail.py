@@ -1,6 +1,7 @@
 """Mail: a real SMTP server receives multipart mail; without SMTP the mail lands in a folder."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -127,3 +128,40 @@ def test_send_quietly_logs_a_failure_and_carries_on(app, mail_log):
     with app.test_request_context():
         assert mail.send_quietly(**confirm_mail()) is False
     assert "not sent" in mail_log.text and "Secret-Pw9" not in mail_log.text
+
+
+LINK = "https://portal.example/some/long/link/abc123"
+EVERY_MAIL = {
+    "confirm": dict(url=LINK, valid_for=timedelta(days=7)),
+    "reset": dict(url=LINK, valid_for=timedelta(hours=1)),
+    "claim": dict(url=LINK, email="ann@example.com", valid_for=timedelta(hours=1)),
+    "open_failed": dict(offer_name="Live Standard USD", accounts_url=LINK),
+    "signup_failed": dict(taken=True, claim_url=LINK, register_url=LINK),
+    "password_changed": dict(kind="change", email="ann@example.com", forgot_url=LINK,
+                             support_email="", support_url=""),
+    "account_opened": dict(offer_name="Live Standard USD", login="200001", demo=False,
+                           currency="USD", platform="Match-Trader", server="MTR Live",
+                           metatrader="", platform_url=LINK, fund_url=LINK, accounts_url=LINK),
+}
+
+
+@pytest.mark.parametrize("template", sorted(EVERY_MAIL))
+def test_every_mail_links_by_a_button_in_html_and_by_the_address_in_text(app, inbox, template):
+    with app.test_request_context():
+        mail.send("ann@example.com", template, "Subject", name="Ann", **EVERY_MAIL[template])
+    message = inbox.last("ann@example.com")
+    html = html_of(message)
+    visible = re.sub(r"<[^>]+>", " ", html)
+    assert LINK in text_of(message)
+    assert f'<a href="{LINK}"' in html and 'bgcolor="#1d4ed8"' in html  # the default brand colour
+    assert "http" not in visible  # a button label, never the raw address
+    assert "<b>Trader portal</b>" in html and "Hello Ann," in visible
+
+
+def test_polish_mails_greet_neutrally_without_the_name(app, inbox):
+    app.config["LANGUAGES"] = ["en", "pl"]
+    with app.test_request_context():
+        mail.send(**confirm_mail(to="pl@example.com", language="pl"))
+    message = inbox.last("pl@example.com")
+    assert text_of(message).splitlines()[0] == "Dzień dobry," and "Ann" not in text_of(message)
+    assert "<p>Dzień dobry,</p>" in html_of(message)

@@ -83,3 +83,13 @@ def test_sign_up_completes_when_the_mail_server_is_down(sb, tmp_path, mail_log):
         assert db.session.scalar(db.select(PortalUser.email)) == "nomail@example.com"
     assert "mail 'welcome' not sent" in mail_log.text and "Mail-Secret1" not in mail_log.text
     assert not re.search(r"nomail@example\.com.*not sent", mail_log.text)
+
+
+def test_the_welcome_html_links_by_buttons_and_the_text_part_keeps_the_addresses(trader, inbox):
+    trader.register(email="buttons@example.com", offer=seed.OFFER_LIVE_USD)
+    message = welcome(inbox, "buttons@example.com")
+    html = html_of(message)
+    assert re.search(r'bgcolor="[^"]+">\s*<a href="http[^"]+/confirm/[^"]+"[^>]*>'
+                     r'<font color="#ffffff"><b>Confirm my email address</b>', html)
+    assert "http" not in re.sub(r"<[^>]+>", " ", html)
+    assert link(message, "/confirm/") and "https://pay.example/deposit" in text_of(message)
