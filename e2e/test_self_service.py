@@ -119,8 +119,7 @@ def test_legacy_trader_claims_the_account_and_sees_all_twelve_trading_accounts(p
     claim.claim(NEW_PASSWORD)
 
     accounts = AccountsPage(page)
-    expect(accounts.notice).to_have_text(
-        "Your portal login is ready. These are your trading accounts.")
+    expect(accounts.notice).to_have_text("Your portal login is ready.")
     expect(accounts.login_cards()).to_have_count(12)
     assert len(set(accounts.logins())) == 12
     problems = problems_at_both_sizes(page, "accounts-twelve")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import secrets
 import threading
 import time
@@ -23,6 +24,8 @@ from ..cache import redis_client
 from ..extensions import db
 from ..models import LandingCount, utcnow
 from . import attribution
+
+log = logging.getLogger("portal.landings")
 
 PENDING = "landings:pending"
 FLUSHING = "landings:flushing:"  # a batch being written; left for the next flush if that failed
@@ -132,4 +135,4 @@ def _flush_at_exit(app: Flask) -> None:
         with app.app_context():
             flush()
     except Exception:  # the process is ending; the log says what was lost
-        app.logger.exception("landing counts not written at exit")
+        log.exception("landing counts not written at exit")
