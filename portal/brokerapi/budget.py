@@ -39,7 +39,19 @@ class Budget:
         return max(0.001, reset - time.time())
 
     def used(self) -> int:
-        return self.per_minute - self._window.get_window_stats(self._item, *self._keys).remaining
+        return self.per_minute - self.room()
+
+    def room(self) -> int:
+        """How many requests could be sent now without waiting (every process counted)."""
+        return self._window.get_window_stats(self._item, *self._keys).remaining
+
+    def wait(self) -> float:
+        """Seconds until a slot is free: 0 while there is room, else until the oldest request
+        in the window leaves it."""
+        stats = self._window.get_window_stats(self._item, *self._keys)
+        if stats.remaining > 0:
+            return 0.0
+        return max(0.001, stats.reset_time - time.time())
 
 
 def make_budget(redis_url: str | None, token: str, per_minute: int) -> Budget:
