@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from limits.storage import storage_from_string
 
-from portal.brokerapi.budget import Budget
+from portal.brokerapi import BrokerClient, RateLimited
+
+from portal.brokerapi.budget import WINDOW_SECONDS, Budget
 from portal.extensions import broker, db
 from portal.models import SignupAttempt, utcnow
 from portal.services import pending
@@ -42,7 +45,7 @@ def test_budget_reports_its_room_and_when_the_next_slot_frees():
     for _ in range(3):
         assert budget.try_take() == 0
     assert budget.room() == 0 and budget.used() == 3
-    assert 59 < budget.wait() <= 60
+    assert 59 < budget.wait() <= WINDOW_SECONDS
 
 
 def test_a_signup_held_back_by_the_budget_is_due_at_once_but_an_outage_backs_off(app, trader, sb):
@@ -67,7 +70,7 @@ def test_the_worker_sends_held_back_signups_oldest_first_as_far_as_the_budget_al
     spend(app, keep=0)
     with app.app_context():
         assert pending.run_once() == 0  # nothing can be sent: no row is taken or retried
-        assert 0 < pending.idle_seconds(poll=30) <= 60
+        assert 0 < pending.idle_seconds(poll=30) <= WINDOW_SECONDS
     assert {a.state for a in attempts(app).values()} == {"pending"}
 
     new_window(app)
@@ -85,3 +88,15 @@ def test_the_worker_sends_held_back_signups_oldest_first_as_far_as_the_budget_al
     assert {a.state for a in attempts(app).values()} == {"done"}
     accounts = [a for a in sb.store.data["accounts"].values() if a["email"].startswith("held-")]
     assert len(accounts) == 3
+
+
+def test_a_call_does_not_wait_past_the_budgets_patience_even_within_its_deadline(sb):
+    budget = Budget(storage_from_string("memory://"), "sandbox-token", 1, patience=0.5)
+    client = BrokerClient("http://sandbox.test", "sandbox-token", transport=sb.transport(),
+                          budget=budget, deadline=120)
+    slept = []
+    client.http.sleep = slept.append
+    client.offers()
+    with pytest.raises(RateLimited):
+        client.offers()  # the next slot frees in a minute: parked, not kept waiting
+    assert slept == [] and sb.call_count("offers") == 1
