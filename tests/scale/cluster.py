@@ -15,6 +15,7 @@ from e2e.servers import (BIN, SANDBOX_TOKEN, free_port, stop,  # noqa: F401  (fi
 
 REDIS_DB_URL = "redis://127.0.0.1:6379/13"
 LOGIN_LIMIT = 3
+BURST_BUDGET = 100  # Broker-API calls a minute in the burst cluster, at the portal and the sandbox
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Cluster:
     sandbox: httpx.Client
     redis: object
     logs: Path
+    database_url: str
 
 
 def wait_for(proc: subprocess.Popen, url: str, log: Path, headers: dict | None = None) -> None:
