@@ -56,7 +56,9 @@ def settings() -> dict:
             "limit_per_minute": int(env.get("BENCH_BURST_LIMIT", 500)),
             "faults": env.get("SANDBOX_FAULTS") or "latency_ms=30",
             "workers": int(env.get("WEB_CONCURRENCY", 2)),
-            "threads": int(env.get("WEB_THREADS", 4))}
+            "threads": int(env.get("WEB_THREADS", 4)),
+            # other work on the machine moves the submit's times (argon2id needs the CPUs)
+            "load_average_before": round(os.getloadavg()[0], 2)}
 
 
 def submit(portal: str, email: str) -> Submit:
@@ -221,7 +223,8 @@ def report(r: dict) -> str:
     s = r["settings"]
     lines = [f"\nsign-up burst: {s['signups']} sign-ups in {r['submitted_in_s']} s "
              f"({s['concurrency']} at a time), sandbox {s['faults']} and "
-             f"{s['limit_per_minute']}/min, {s['backend']}",
+             f"{s['limit_per_minute']}/min, {s['backend']} "
+             f"(load average {s['load_average_before']} before)",
              f"answers {r['answers']} (302: done at once, 202: parked); submit p50 "
              f"{r['submit_p50_s']} s, p95 {r['submit_p95_s']} s; states {r['states']}",
              f"last done after {r['last_done_after_s']} s (the budget allows "
