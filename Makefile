@@ -47,9 +47,10 @@ run: db ## Install, prepare the database, start the sandbox, the portal and the 
 serve: $(RUNTIME) ## Production mode: db upgrade, gunicorn (WEB_CONCURRENCY, BIND) and the worker, JSON logs
 	bin/serve
 
-bench: $(TESTING) ## Benchmark the portal against a bare Flask app with wrk (installs wrk), write bench/results.json
+bench: $(TESTING) ## Benchmark the portal against a bare Flask app with wrk (installs wrk), then the sign-up burst (BENCH_BURST), write bench/results.json
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.burst
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@test -x "$(CHROMIUM_PATH)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

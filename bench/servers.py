@@ -24,6 +24,7 @@ class Servers:
         self.threads = threads
         self.procs: dict[str, subprocess.Popen] = {}
         self.sandbox_url = ""
+        self.portal_env: dict = {}
         # The same allocator settings `make serve` uses, for the portal and the ceiling alike.
         self.env = {**base_env(), **process_env()}
 
@@ -74,8 +75,9 @@ class Servers:
                    f"http://{bind}/healthz" if name == "portal" else f"http://{bind}/")
         return f"http://{bind}"
 
-    def start_portal(self, backend: dict) -> str:
-        """Upgrade the database, then serve the portal as `make serve` does."""
+    def start_portal(self, backend: dict, extra: dict | None = None) -> str:
+        """Upgrade the database, then serve the portal as `make serve` does (``extra``: more
+        settings)."""
         metrics = self.tmp / "metrics"
         metrics.mkdir()
         env = {**self.env, **{k: v for k, v in backend.items() if k != "label"},
@@ -83,12 +85,21 @@ class Servers:
                "SECRET_KEY": "bench-secret", "PORTAL_INSTANCE_PATH": str(self.tmp),
                "PLATFORM_URL": f"{self.sandbox_url}/platform", "LOG_FORMAT": "json",
                "ACCESS_LOG": "1", "PROMETHEUS_MULTIPROC_DIR": str(metrics),
-               "OFFERS_CACHE_TTL": "600", "REGISTER_LIMIT_PER_IP": "1000000/hour"}
+               "OFFERS_CACHE_TTL": "600", "REGISTER_LIMIT_PER_IP": "1000000/hour",
+               **(extra or {})}
+        self.portal_env = env
         try:
             upgrade_database(env, self.tmp, timeout=120)
         except StartError as exc:
             raise SystemExit(f"bench: {exc}") from None
         return self.gunicorn("portal", "app:create_app()", env)
+
+    def start_worker(self) -> None:
+        """`flask worker` with the portal's settings, as `make serve` runs it beside gunicorn."""
+        proc = self.procs["worker"] = launch(
+            "worker", [str(BIN / "flask"), "--app", "app", "worker"], self.portal_env, self.tmp)
+        if proc.poll() is not None:
+            raise SystemExit(f"bench: the worker did not start (see {self.tmp / 'worker.log'})")
 
     def start_hello(self) -> str:
         return self.gunicorn("hello", "bench.hello:app", self.env)

@@ -49,8 +49,9 @@ def run(app: Flask, stop: threading.Event | None = None) -> None:
             try:
                 tried = pending.run_once()
                 landings.flush()  # what the web processes counted in Redis since the last pass
+                rest = 0 if tried else pending.idle_seconds(poll)
             except Exception:  # the database may be briefly away; keep polling
                 log.exception("worker pass failed")
-                tried = 0
-        stop.wait(0 if tried else poll)
+                rest = poll
+        stop.wait(rest)
     log.info("worker stopped")

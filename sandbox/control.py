@@ -92,12 +92,14 @@ def verification(account_uuid: str):
 
 
 def calls():
-    """GET /_sandbox/calls: totals of API calls received."""
+    """GET /_sandbox/calls: totals of API calls received, and how many the rate limit refused
+    (429) since the last reset."""
     sb = _sb()
     by_endpoint: dict[str, int] = {}
     for _, endpoint in list(sb.calls):
         by_endpoint[endpoint] = by_endpoint.get(endpoint, 0) + 1
-    return json_response({"total": sum(by_endpoint.values()), "byEndpoint": by_endpoint})
+    return json_response({"total": sum(by_endpoint.values()), "byEndpoint": by_endpoint,
+                          "rateLimited": sb.rate_limiter.refused})
 
 
 def clear_calls():

@@ -138,6 +138,7 @@ class RateLimiter:
         self.window = window
         self._lock = threading.Lock()
         self._hits: dict[str, deque] = {}
+        self.refused = 0  # requests answered 429 since the last clear(), for tests and benches
 
     def check(self, token: str, limit: int) -> int | None:
         """Record a hit; return None if allowed, else seconds until a slot frees up."""
@@ -147,6 +148,7 @@ class RateLimiter:
             while hits and hits[0] <= now - self.window:
                 hits.popleft()
             if len(hits) >= limit:
+                self.refused += 1
                 return max(1, math.ceil(hits[0] + self.window - now))
             hits.append(now)
             return None
@@ -155,3 +157,4 @@ class RateLimiter:
         """Forget all recorded hits."""
         with self._lock:
             self._hits.clear()
+            self.refused = 0

@@ -168,11 +168,12 @@ class BrokerHttp:
             self.sleep(wait)
 
     def _spend_budget(self, method: str, template: str, ends_at: float) -> None:
-        """Wait for a slot in the shared request budget, but never past the call's deadline."""
+        """Wait for a slot in the shared request budget, but never past the call's deadline or
+        the budget's patience."""
         if self.budget is None:
             return
         while (wait := self.budget.try_take()) > 0:
-            if time.monotonic() + wait >= ends_at:
+            if wait > self.budget.patience or time.monotonic() + wait >= ends_at:
                 raise RateLimited(f"{method} {template}: request budget spent", retry_after=wait)
             self.sleep(wait)
 

@@ -119,11 +119,20 @@ class _Operation:
         for key, value in changes.items():
             setattr(self, key, value)
 
-    def park(self, error: str, base_seconds: float) -> None:
-        """Leave it ``pending`` for the worker, due after a jittered exponential backoff."""
-        delay = min(300.0, base_seconds * 2 ** max(0, self.attempts - 1)) * random.uniform(0.8, 1.2)
-        self.move(OperationState.PENDING, error=error[:500],
-                  next_attempt_at=utcnow() + timedelta(seconds=delay))
+    def park(self, error: str, base_seconds: float, budget_spent: bool = False) -> None:
+        """Leave it ``pending`` for the worker.
+
+        Work held back only by our own request budget is due at once, stamped with its start so
+        the worker (which takes due rows by this time) sends it oldest first as slots free up;
+        an outage is retried after a jittered exponential backoff, to spare a struggling broker.
+        """
+        if budget_spent:
+            due = self.started_at or utcnow()
+        else:
+            delay = (min(300.0, base_seconds * 2 ** max(0, self.attempts - 1))
+                     * random.uniform(0.8, 1.2))
+            due = utcnow() + timedelta(seconds=delay)
+        self.move(OperationState.PENDING, error=error[:500], next_attempt_at=due)
 
 
 class SignupAttempt(_Operation, db.Model):

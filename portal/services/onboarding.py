@@ -102,7 +102,7 @@ def register_trader(reg: Registration, actor: audit.Actor) -> PortalUser:
             _finish(attempt, OperationState.TAKEN)
             raise AlreadyRegistered() from None
     except RateLimited as exc:
-        park(attempt, "rate limited")
+        park(attempt, "rate limited", budget_spent=True)
         raise SignupPending() from exc
     except BrokerUnavailable as exc:
         account = _recover(attempt, exc)
@@ -168,9 +168,10 @@ def complete(attempt: SignupAttempt, account: Account, actor: audit.Actor) -> Po
     return user
 
 
-def park(attempt: SignupAttempt, error: str) -> None:
-    """Leave the attempt for the worker (password still sealed)."""
-    attempt.park(error, current_app.config["WORKER_BACKOFF_SECONDS"])
+def park(attempt: SignupAttempt, error: str, budget_spent: bool = False) -> None:
+    """Leave the attempt for the worker (password still sealed): due as soon as the budget has
+    room when ``budget_spent``, after a backoff for an outage otherwise."""
+    attempt.park(error, current_app.config["WORKER_BACKOFF_SECONDS"], budget_spent)
     db.session.commit()
     metrics.signup_parked(attempt)
 

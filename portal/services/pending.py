@@ -45,20 +45,47 @@ def claim(row) -> bool:
     return result.rowcount == 1
 
 
+# Broker-API calls one row costs: a sign-up's Account lookup and create, an open-account
+# request's list and create. The worker takes no more rows in a pass than the budget can carry.
+CALLS_PER_ROW = 2
+
+
 def run_once() -> int:
-    """Process every due item once; return how many were tried."""
+    """Process the due items the request budget has room for, oldest first; return how many
+    were tried."""
     rescue(SignupAttempt)
     rescue(TradingAccountRequest)
+    rows = room()
     tried = 0
-    for attempt in due(SignupAttempt):
+    if rows == 0:
+        return 0
+    for attempt in due(SignupAttempt, limit=rows):
         if claim(attempt):
             tried += 1
             _guard(complete_signup, attempt)
-    for request in due(TradingAccountRequest):
+    for request in due(TradingAccountRequest, limit=max(1, rows - tried)):
         if claim(request):
             tried += 1
             _guard(complete_open, request)
     return tried
+
+
+def room() -> int:
+    """How many rows this pass may take: as many as the free budget slots pay for, at least 1
+    while any slot is free, 0 when the budget is spent (then nothing can be sent)."""
+    budget = broker.client.budget
+    if budget is None:
+        return 20
+    free = budget.room()
+    return max(1, free // CALLS_PER_ROW) if free > 0 else 0
+
+
+def idle_seconds(poll: float) -> float:
+    """How long the worker rests after a pass that tried nothing: until the next budget slot
+    frees when the budget is spent (work parked by it is due then), else its poll interval."""
+    budget = broker.client.budget
+    wait = budget.wait() if budget is not None else 0.0
+    return wait if wait > 0 else poll
 
 
 def stale() -> timedelta:
@@ -137,7 +164,8 @@ def complete_signup(attempt: SignupAttempt) -> None:
         elif not onboarding.provably_ours(account, attempt):
             return _taken(attempt)
     except (BrokerUnavailable, RateLimited, NotReady) as exc:
-        onboarding.park(attempt, str(exc))  # NotReady: sent once the broker's set-up allows
+        # NotReady: sent once the broker's set-up allows
+        onboarding.park(attempt, str(exc), budget_spent=isinstance(exc, RateLimited))
         return None
     except Rejected as exc:
         return fail_signup(attempt, exc.detail or "rejected")

@@ -78,9 +78,19 @@ def test_calls_control(client):
     client.get("/v1/roles")
     client.get("/v1/roles")
     assert client.get("/_sandbox/calls").json() == {
-        "total": 3, "byEndpoint": {"offers": 1, "roles": 2}}
+        "total": 3, "byEndpoint": {"offers": 1, "roles": 2}, "rateLimited": 0}
     assert client.delete("/_sandbox/calls").status_code == 204
-    assert client.get("/_sandbox/calls").json() == {"total": 0, "byEndpoint": {}}
+    assert client.get("/_sandbox/calls").json() == {
+        "total": 0, "byEndpoint": {}, "rateLimited": 0}
+
+
+def test_calls_control_counts_the_requests_the_rate_limit_refused(client):
+    client.put("/_sandbox/variants", json={"rate_limit_per_minute": 2})
+    statuses = [client.get("/v1/offers").status_code for _ in range(4)]
+    assert statuses == [200, 200, 429, 429]
+    assert client.get("/_sandbox/calls").json()["rateLimited"] == 2
+    client.post("/_sandbox/reset")
+    assert client.get("/_sandbox/calls").json()["rateLimited"] == 0
 
 
 def test_unseeded_sandbox_is_empty():

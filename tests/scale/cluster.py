@@ -14,7 +14,11 @@ from e2e.servers import (BIN, SANDBOX_TOKEN, free_port, stop,  # noqa: F401  (fi
                          tail)
 
 REDIS_DB_URL = "redis://127.0.0.1:6379/13"
+# The burst keeps its budget in a DB of its own: other test runs on the machine empty DB 13 when
+# their cluster starts, and an emptied budget would let the burst exceed the broker's limit.
+BURST_REDIS_DB_URL = "redis://127.0.0.1:6379/11"
 LOGIN_LIMIT = 3
+BURST_BUDGET = 100  # Broker-API calls a minute in the burst cluster, at the portal and the sandbox
 
 
 @dataclass
@@ -26,6 +30,7 @@ class Cluster:
     sandbox: httpx.Client
     redis: object
     logs: Path
+    database_url: str
 
 
 def wait_for(proc: subprocess.Popen, url: str, log: Path, headers: dict | None = None) -> None:
