@@ -83,18 +83,19 @@ def _cacheable(url: str) -> bool:
 
 
 def this_page() -> str:
-    """The address of this page to come back to: a placeholder while a page is being kept."""
+    """The address of this page to come back to: a placeholder while a page is being kept for
+    every address that differs only in ignored arguments."""
     if g.get("page_being_kept"):
         return current_app.extensions["page_cache"].path_placeholder
     return request.full_path.rstrip("?")
 
 
-def _fill_in(pages: PageCache, page: bytes) -> bytes:
+def _fill_in(pages: PageCache, page: bytes, address: bool) -> bytes:
     if pages.token_placeholder in page:
         page = page.replace(pages.token_placeholder, generate_csrf().encode())
-    path = pages.path_placeholder.encode()
-    if path in page:
-        page = page.replace(path, str(escape(request.full_path.rstrip("?"))).encode())
+    if address:  # only a page kept for several addresses holds the placeholder
+        page = page.replace(pages.path_placeholder.encode(),
+                            str(escape(request.full_path.rstrip("?"))).encode())
     return page
 
 
@@ -119,8 +120,8 @@ def anonymous_page(vary: Callable[[], Hashable], ignore_args: Collection[str] = 
             key = (request.endpoint, url, current_language(), vary())
             page = pages.get(key)
             if page is not None:
-                return _fill_in(pages, page)
-            g.page_being_kept = True
+                return _fill_in(pages, page, bool(ignored))
+            g.page_being_kept = bool(ignored)
             try:
                 page = view(*args, **kwargs)
             finally:
@@ -130,6 +131,6 @@ def anonymous_page(vary: Callable[[], Hashable], ignore_args: Collection[str] = 
             token = _rendered_token()
             kept = page.replace(token, pages.placeholder_text) if token else page
             pages.put(key, kept.encode())  # kept encoded, as it is sent
-            return _fill_in(pages, kept.encode())
+            return _fill_in(pages, kept.encode(), bool(ignored))
         return cached_view
     return decorate
