@@ -67,7 +67,10 @@ def _link(campaign: Campaign) -> CampaignLink:
 
 
 def _links() -> _Links:
-    return current_app.extensions.setdefault("campaign_links", _Links())
+    links = current_app.extensions.get("campaign_links")
+    if links is None:
+        links = current_app.extensions.setdefault("campaign_links", _Links())
+    return links
 
 
 def find_link(code: str | None) -> CampaignLink | None:
