@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 
 REPORT = Path(__file__).resolve().parent / "report.lua"
+LANDING = Path(__file__).resolve().parent / "landing.lua"
+LANDING_COUNT = Path(__file__).resolve().parent / "landing_count.lua"
 PASSWORD = "Sunny-Day42"
 OFFER = "4f000000-0000-4000-8000-000000000001"  # the sandbox's demo USD offer
 LOGIN = re.compile(r'class="card-title">Login (\w+)')
@@ -22,19 +24,32 @@ LOGIN = re.compile(r'class="card-title">Login (\w+)')
 USER_AGENT = "portal-bench"
 
 
-def wrk(url: str, seconds: int, connections: int, headers: dict | None = None) -> dict:
-    """Requests/s and latency percentiles (ms) of ``url`` under wrk for ``seconds``."""
-    args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
-            "--timeout", "10s", "-s", str(REPORT)]
+def wrk(url: str, seconds: int, connections: int, headers: dict | None = None,
+        landing: str | None = None, drain: int = 0) -> dict:
+    """Requests/s and latency percentiles (ms) of ``url`` under wrk for ``seconds``.
+
+    ``landing`` ("plain" or "numbered": the address ends in each request's own number) runs
+    bench/landing.lua, which also reports how many requests were sent; with ``drain`` seconds,
+    sending stops that long before wrk does, so that every request sent is answered (the
+    request rate is then meaningless).
+    """
+    script = LANDING_COUNT if drain else LANDING if landing else REPORT
+    args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections),
+            "-d", f"{seconds + drain}s", "--timeout", "10s", "-s", str(script)]
     for name, value in {"User-Agent": USER_AGENT, **(headers or {})}.items():
         args += ["-H", f"{name}: {value}"]
-    done = subprocess.run(args + [url], capture_output=True, text=True, timeout=seconds + 60)
+    args.append(url)
+    if landing:
+        args += ["--", landing, str(seconds)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=seconds + drain + 60,
+                          cwd=REPORT.parent.parent)
     line = next((ln for ln in reversed(done.stdout.splitlines()) if ln.startswith("{")), None)
     if done.returncode or line is None:
         raise SystemExit(f"bench: wrk failed on {url}:\n{done.stdout}\n{done.stderr}")
     raw = json.loads(line)
     rps = raw["requests"] / (raw["duration_us"] / 1e6)
-    return {"requests": raw["requests"], "rps": round(rps, 1),
+    return {"requests": raw["requests"], "sent": raw.get("sent", raw["requests"]),
+            "rps": round(rps, 1),
             "p50": raw["p50"] / 1000, "p95": raw["p95"] / 1000, "p99": raw["p99"] / 1000,
             "errors": raw["errors"], "bad_status": raw["bad_status"]}
 

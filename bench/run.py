@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import load
+from bench import landings, load
 from bench.servers import Servers
 from sandbox.faults import parse_faults
 
@@ -35,6 +35,8 @@ def options() -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=int(env.get("BENCH_SECONDS", 5)))
     parser.add_argument("--rounds", type=int, default=int(env.get("BENCH_ROUNDS", 3)))
     parser.add_argument("--connections", type=int, default=int(env.get("BENCH_CONNECTIONS", 4)))
+    parser.add_argument("--landing-connections", type=int,
+                        default=int(env.get("BENCH_LANDING_CONNECTIONS", 16)))
     parser.add_argument("--workers", type=int, default=int(env.get("WEB_CONCURRENCY", 2)))
     parser.add_argument("--threads", type=int, default=int(env.get("WEB_THREADS", 4)))
     parser.add_argument("--faults", default=env.get("SANDBOX_FAULTS") or "latency_ms=30")
@@ -68,11 +70,13 @@ def main() -> int:
         visitor, trader = warm_up(portal)
         memory = memory_growth(opts, portal, visitor, trader, servers)
         results = scenarios(opts, portal, hello, sandbox, visitor, trader)
+        results["landings"] = landings.run(opts, portal, hello, sandbox, servers)
         memory["uss_after_run_mb"] = _mb(servers.uss("portal"))
         memory["hello_uss_after_run_mb"] = _mb(servers.uss("hello"))
         results["memory"] = memory
     results["settings"] = {
         "seconds": opts.seconds, "rounds": opts.rounds, "connections": opts.connections,
+        "landing_connections": opts.landing_connections,
         "workers": opts.workers,
         "threads": opts.threads, "sandbox_faults": opts.faults, "sandbox_latency_ms": latency,
         "memory_requests": [opts.memory_from, opts.memory_to],
@@ -180,11 +184,11 @@ def derive(results: dict, latency: int) -> None:
                 max(memory["uss_after_run_mb"].values()), "<=", 60),
         _target(f"USS growth per worker, {first:,} to {last:,} requests (MB)",
                 max(memory["uss_growth_mb"].values()), "<", 5),
-    ]
+    ] + landings.targets(results["landings"], _target)
 
 
 def _target(name: str, value: float, op: str, limit: float) -> dict:
-    ok = {">=": value >= limit, "<=": value <= limit, "<": value < limit}[op]
+    ok = {">=": value >= limit, "<=": value <= limit, "<": value < limit, "==": value == limit}[op]
     return {"name": name, "value": value, "target": f"{op} {limit:g}", "pass": ok}
 
 
@@ -222,8 +226,8 @@ def table(results: dict) -> str:
               f"{_listed(m['uss_first_mb'])}; after {m['requests'][1]:,}: "
               f"{_listed(m['uss_second_mb'])}; after the run: {_listed(m['uss_after_run_mb'])} "
               f"(hello: {_listed(m['hello_uss_after_run_mb'])}); non-2xx/3xx answers in the "
-              f"mix: {m['bad_status']}",
-              ""]
+              f"mix: {m['bad_status']}"]
+    lines += landings.table(results["landings"], s["landing_connections"]) + [""]
     for t in results["targets"]:
         verdict = "PASS" if t["pass"] else "FAIL"
         lines.append(f"  {verdict}  {t['name']}: {t['value']} (target {t['target']})")

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from e2e.servers import (BIN, StartError, answers, base_env, free_port, launch,
+from e2e.servers import (BIN, ROOT, StartError, answers, base_env, free_port, launch,
                          process_env, scratch_backend, stop, upgrade_database, wait_for)
 
 TOKEN = "sandbox-token"
@@ -92,6 +92,7 @@ class Servers:
             upgrade_database(env, self.tmp, timeout=120)
         except StartError as exc:
             raise SystemExit(f"bench: {exc}") from None
+        self.portal_env = env
         return self.gunicorn("portal", "app:create_app()", env)
 
     def start_worker(self) -> None:
@@ -100,6 +101,14 @@ class Servers:
             "worker", [str(BIN / "flask"), "--app", "app", "worker"], self.portal_env, self.tmp)
         if proc.poll() is not None:
             raise SystemExit(f"bench: the worker did not start (see {self.tmp / 'worker.log'})")
+
+    def flask(self, *args: str) -> str:
+        """Run a `flask` command against the portal's database and Redis; return its output."""
+        done = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT,
+                              env=self.portal_env, capture_output=True, text=True, timeout=300)
+        if done.returncode:
+            raise SystemExit(f"bench: flask {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+        return done.stdout
 
     def start_hello(self) -> str:
         return self.gunicorn("hello", "bench.hello:app", self.env)

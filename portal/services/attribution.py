@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from ..extensions import db
 from ..models import Campaign, Partner, SignupAttempt, SignupAttribution, utcnow
 from ..models.marketing import CODE_LENGTH, PARAM_LENGTH
-from . import landings
+from . import campaigns, landings
 
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 CODES = ("ref", "cmp")
@@ -82,7 +82,7 @@ def capture(state: Mapping | None, touch: dict) -> tuple[dict | None, bool]:
     parameters and for a later landing from a different campaign or source, never for plain
     page views (crawlers, health checks); counting writes nothing to the database.
     """
-    if touch.get("cmp") and find_campaign(touch["cmp"]) is None:
+    if touch.get("cmp") and campaigns.find_link(touch["cmp"]) is None:
         touch = {k: v for k, v in touch.items() if k != "cmp"}  # only our own campaigns count
     if not state or not state.get("first"):
         new = {"v": (state or {}).get("v") or secrets.token_hex(8), "first": touch, "last": touch}
@@ -137,7 +137,7 @@ def _touches(state: Mapping | None) -> list[Mapping]:
 def allowed_hidden_offer(state: Mapping | None) -> str | None:
     """The hidden offer uuid a campaign in the visitor's touches allows, if any."""
     for touch in _touches(state):
-        campaign = find_campaign(touch.get("cmp"))
+        campaign = campaigns.find_link(touch.get("cmp"))
         if campaign and campaign.allow_hidden and campaign.offer_uuid:
             return campaign.offer_uuid
     return None

@@ -10,10 +10,11 @@ from ..brokerapi import BrokerError, NotReady
 from ..extensions import db
 from ..i18n import current_language, gettext as _
 from ..models import PortalUser
-from ..services import audit, logins, offers, onboarding, passwords
+from ..services import attribution, audit, logins, offers, onboarding, passwords
 from . import limits, links
 from .errors import render_error
 from .forms import LoginForm, PostForm, RegisterForm
+from .pagecache import anonymous_page
 from .session import start_session
 
 bp = Blueprint("auth", __name__)
@@ -38,7 +39,13 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
+def register_page_facts() -> tuple:
+    """What an anonymous register page shows besides its offer and language arguments."""
+    return offers.catalogue().version, links.consent_due(), links.allowed_hidden_offer()
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@anonymous_page(vary=register_page_facts, ignore_args=attribution.MARKETING)
 def register():
     if current_user.is_authenticated:
         return _already_in()

@@ -13,6 +13,7 @@ from ..services import attribution, campaigns, offers
 from . import auth
 from .errors import render_error
 from .forms import ConsentForm
+from .pagecache import this_page
 from .session import logged_in
 
 bp = Blueprint("links", __name__)
@@ -145,7 +146,7 @@ def consent_form() -> ConsentForm | None:
     if not consent_due():
         return None
     form = ConsentForm(formdata=None, prefix="consent")
-    form.next.data = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    form.next.data = this_page() if request.method == "GET" else request.path
     return form
 
 
@@ -166,7 +167,7 @@ def offer_page(slug: str):
 
 @bp.get("/go/<code>")
 def go(code: str):
-    campaign = attribution.find_campaign(code)
+    campaign = campaigns.find_link(code)
     if campaign is None:
         flash(_("That campaign link is no longer valid. You can still open an account below."),
               "info")

@@ -3,8 +3,12 @@
 A page qualifies when, for a visitor who is not logged in, what it shows depends only on the
 URL (path and query), the language, the facts the view names in ``vary`` (e.g. the offer
 catalogue's version, whether the consent banner is due) and the CSRF token of its forms. The
-token is the one per-visitor part: it is stored as a placeholder and filled in on every answer
-with the visitor's token from ``flask_wtf.csrf.generate_csrf``, as a fresh render would.
+token is the per-visitor part: it is stored as a placeholder and filled in on every answer
+with the visitor's token from ``flask_wtf.csrf.generate_csrf``, as a fresh render would. A view
+whose page shows nothing of some query arguments (the register form and a campaign's UTM
+values) names them in ``ignore_args``: one page then serves every campaign link, and the one
+place that echoes the whole address (the consent form's way back, ``this_page()``) is a
+placeholder filled in per answer like the token.
 Visitors with a flash message waiting always get a fresh render, and so does every logged-in
 trader. Nothing here is shared between processes or outlives a catalogue version: a key names
 the version it was rendered from, so a new catalogue simply stops matching the old pages.
@@ -15,10 +19,11 @@ import secrets
 import threading
 from collections import OrderedDict
 from functools import wraps
-from typing import Callable, Hashable
+from typing import Callable, Collection, Hashable
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from ..i18n import current_language
 from .session import logged_in
@@ -34,6 +39,7 @@ class PageCache:
         self.size = size
         self.placeholder_text = f"csrf-{secrets.token_hex(16)}"
         self.token_placeholder = self.placeholder_text.encode()
+        self.path_placeholder = f"path-{secrets.token_hex(16)}"
         self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -76,29 +82,55 @@ def _cacheable(url: str) -> bool:
             and "_flashes" not in session and len(url) <= LONGEST_URL)
 
 
-def anonymous_page(vary: Callable[[], Hashable]):
+def this_page() -> str:
+    """The address of this page to come back to: a placeholder while a page is being kept for
+    every address that differs only in ignored arguments."""
+    if g.get("page_being_kept"):
+        return current_app.extensions["page_cache"].path_placeholder
+    return request.full_path.rstrip("?")
+
+
+def _fill_in(pages: PageCache, page: bytes, address: bool) -> bytes:
+    if pages.token_placeholder in page:
+        page = page.replace(pages.token_placeholder, generate_csrf().encode())
+    if address:  # only a page kept for several addresses holds the placeholder
+        page = page.replace(pages.path_placeholder.encode(),
+                            str(escape(request.full_path.rstrip("?"))).encode())
+    return page
+
+
+def anonymous_page(vary: Callable[[], Hashable], ignore_args: Collection[str] = ()):
     """Serve the decorated view's rendered page from the cache to anonymous visitors.
 
-    ``vary`` returns what else, beyond the URL and the language, the page depends on.
+    ``vary`` returns what else, beyond the URL and the language, the page depends on;
+    ``ignore_args`` are query arguments the page never shows (they stay out of the key).
     """
+    ignored = frozenset(ignore_args)
+
     def decorate(view):
         @wraps(view)
         def cached_view(*args, **kwargs):
             url = request.full_path
             if not _cacheable(url):
                 return view(*args, **kwargs)
+            if ignored:
+                url = (request.path, tuple((k, v) for k, v in request.args.items(multi=True)
+                                           if k not in ignored))
             pages: PageCache = current_app.extensions["page_cache"]
             key = (request.endpoint, url, current_language(), vary())
             page = pages.get(key)
             if page is not None:
-                if pages.token_placeholder in page:
-                    page = page.replace(pages.token_placeholder, generate_csrf().encode())
+                return _fill_in(pages, page, bool(ignored))
+            g.page_being_kept = bool(ignored)
+            try:
+                page = view(*args, **kwargs)
+            finally:
+                g.page_being_kept = False
+            if not isinstance(page, str):
                 return page
-            page = view(*args, **kwargs)
-            if isinstance(page, str):
-                token = _rendered_token()
-                kept = page.replace(token, pages.placeholder_text) if token else page
-                pages.put(key, kept.encode())  # kept encoded, as it is sent
-            return page
+            token = _rendered_token()
+            kept = page.replace(token, pages.placeholder_text) if token else page
+            pages.put(key, kept.encode())  # kept encoded, as it is sent
+            return _fill_in(pages, kept.encode(), bool(ignored))
         return cached_view
     return decorate

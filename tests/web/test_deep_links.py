@@ -186,3 +186,25 @@ def test_hidden_offer_sign_up_is_refused_once_the_campaign_is_disabled(app, trad
         campaigns.set_active("staff", False)
     html = trader.register(email="late@example.com", offer=seed.OFFER_HIDDEN).get_data(as_text=True)
     assert "That offer is not available" in html and sb.call_count("create_account") == 0
+
+
+def test_a_campaign_disabled_by_another_process_stops_once_the_kept_copy_expires(
+        app, client, monkeypatch):
+    add_campaign(app, "elsewhere", offer="demo-standard-usd")
+    assert "cmp=elsewhere" in client.get("/go/elsewhere").headers["Location"]
+    # `flask campaigns disable` in another process changes the row, not this process's copy.
+    with app.app_context():
+        db.session.execute(db.update(campaigns.Campaign).values(active=False))
+        db.session.commit()
+    assert "cmp=elsewhere" in client.get("/go/elsewhere").headers["Location"]  # still kept
+    monkeypatch.setattr(campaigns.time, "monotonic", lambda: 1e12)  # LINK_SECONDS later
+    html = client.get("/go/elsewhere", follow_redirects=True).get_data(as_text=True)
+    assert "That campaign link is no longer valid" in html
+
+
+def test_a_go_link_carries_the_campaign_partner(app, client):
+    with app.app_context():
+        campaigns.add_partner("ACME", "7a000000-0000-4000-8000-0000000000aa")
+    add_campaign(app, "acme-spring", offer="demo-standard-usd", partner="ACME")
+    query = query_of(client.get("/go/acme-spring").headers["Location"])
+    assert query["ref"] == "ACME" and query["cmp"] == "acme-spring"

@@ -3,6 +3,7 @@ data."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from flask import session
@@ -106,3 +107,38 @@ def test_a_trader_back_with_only_the_remember_me_cookie_is_not_served_the_anonym
     client.delete_cookie("session")  # the browser was closed; remember-me outlives the session
     html = page(client)
     assert "remembered@example.com" in html and "Log out" in html
+
+
+CAMPAIGN_LINK = "/register?offer={}&utm_source=news&utm_campaign=c{}"
+WAY_BACK = re.compile(r'name="consent-next" type="hidden" value="([^"]*)"')
+CHOSEN = re.compile(r'value="([^"]+)"\s+checked')
+
+
+def test_new_visitors_from_campaign_links_share_one_register_page_with_their_own_parts(
+        protected):
+    links = [CAMPAIGN_LINK.format("demo-standard-usd", n) for n in range(3)]
+    pages = [page(protected.test_client(), link) for link in links]
+    assert cached_pages(protected) == 1  # the UTM values do not make a page of their own
+    assert len({TOKEN.search(html).group(1) for html in pages}) == 3
+    for link, html in zip(links, pages, strict=True):
+        assert unescape(WAY_BACK.search(html).group(1)) == link  # consent leads back to it
+        assert CHOSEN.findall(html) == [seed.OFFER_DEMO_USD]
+    other = page(protected.test_client(), CAMPAIGN_LINK.format("live-raw-gbp", 9))
+    assert cached_pages(protected) == 2 and CHOSEN.findall(other) == [seed.OFFER_LIVE_GBP]
+
+
+def test_a_visitor_from_a_cached_campaign_page_can_consent_with_its_token(protected):
+    page(protected.test_client(), CAMPAIGN_LINK.format("demo-standard-usd", 1))  # now cached
+    client = protected.test_client()
+    html = page(client, CAMPAIGN_LINK.format("demo-standard-usd", 2))
+    answer = client.post("/consent", data={"consent-accept": "y",
+                                           "consent-next": unescape(WAY_BACK.search(html)[1]),
+                                           "consent-csrf_token": TOKEN.search(html)[1]})
+    assert answer.status_code == 303
+    assert answer.location.endswith(CAMPAIGN_LINK.format("demo-standard-usd", 2))
+
+
+def test_an_unavailable_offer_in_a_cached_campaign_link_still_says_so(protected):
+    for n in range(2):
+        html = page(protected.test_client(), CAMPAIGN_LINK.format("no-such-offer", n))
+        assert "That offer is not available." in html and not CHOSEN.findall(html)
