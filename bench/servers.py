@@ -87,7 +87,6 @@ class Servers:
                "ACCESS_LOG": "1", "PROMETHEUS_MULTIPROC_DIR": str(metrics),
                "OFFERS_CACHE_TTL": "600", "REGISTER_LIMIT_PER_IP": "1000000/hour",
                **(extra or {})}
-        self.portal_env = env
         try:
             upgrade_database(env, self.tmp, timeout=120)
         except StartError as exc:
