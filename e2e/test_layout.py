@@ -65,11 +65,11 @@ def test_long_email_fits_a_small_phone(page: Page, length: int):
                             ("profile-edit", EditProfilePage(page).open),
                             ("my-data", MyDataPage(page).open)):
         open_page()
+        header.open_menu()  # the email is shown in the phone's menu
         expect(page.get_by_text(email).first).to_be_visible()
         page.screenshot(path=SCREENSHOTS / f"long-email-{length}-{name}-375.png", full_page=True)
         problem = _fits(page)
         assert problem is None, f"{page.url} is wider than {SMALL_PHONE['width']} px: {problem}"
-        header.open_menu()
         for button in (header.open_platform_button, header.log_out_button):
             expect(button).to_be_visible()
             assert _fully_in_view(button), f"{button} is cut off on {page.url}"
