@@ -93,3 +93,18 @@ def test_a_partner_campaign_landing_says_who_invited(page: Page, flask_cli, lang
     # The visitor's attribution remembers it: a plain offer page still says it.
     page.goto("/offers/live-raw-gbp")
     expect(page.locator(".campaign-headline")).to_have_text(invited)
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_polish_offers_are_grouped_with_their_deposit_said_in_polish(page: Page, viewport: str):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.goto("/offers?lang=pl")
+    live = page.get_by_role("region", name="Konta rzeczywiste")
+    expect(page.get_by_role("region", name="Konta demo")).to_be_visible()
+    expect(live.get_by_role("article", name="Live Raw GBP")).to_contain_text(
+        "Bez minimalnego depozytu")
+    if viewport == "phone":
+        page.locator("details.site-menu > summary").click()
+        expect(page.get_by_role("navigation", name="Menu główne")).to_be_visible()
+    assert not serious_violations(page)
+    page.screenshot(path=SCREENSHOTS / f"offers-pl-{viewport}.png", full_page=True)
