@@ -108,5 +108,6 @@ def stylesheet():
     colour = current_app.config.get("BRAND_PRIMARY_COLOR")
     body = f":root {{ --brand: {colour}; --brand-ink: {_ink(colour)}; }}\n" if colour else ""
     response = Response(body, mimetype="text/css")
-    response.headers["Cache-Control"] = f"public, max-age={CSS_MAX_AGE}"
+    # Private: the visit may carry the session cookie a shared cache must never keep.
+    response.headers["Cache-Control"] = f"private, max-age={CSS_MAX_AGE}"
     return response
