@@ -99,7 +99,7 @@ def test_a_partner_campaign_landing_says_who_invited(page: Page, flask_cli, lang
 def test_polish_offers_are_grouped_with_their_deposit_said_in_polish(page: Page, viewport: str):
     page.set_viewport_size(VIEWPORTS[viewport])
     page.goto("/offers?lang=pl")
-    live = page.get_by_role("region", name="Konta rzeczywiste")
+    live = page.get_by_role("region", name="Konta live")
     expect(page.get_by_role("region", name="Konta demo")).to_be_visible()
     expect(live.get_by_role("article", name="Live Raw GBP")).to_contain_text(
         "Bez minimalnego depozytu")

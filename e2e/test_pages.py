@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from e2e.checks import problems_at_both_sizes
-from e2e.pages import (AccountsPage, ClaimRequestPage, ConfirmAccountPage, DevMailPage,
+from e2e.pages import (AccountsPage, ClaimRequestPage, DevMailPage,
                        ForgotPasswordPage, NewAccountPage)
 from e2e.support import LIVE_OFFER, sign_up
 from e2e.tour import STOPS, Links, Stop
@@ -27,7 +27,6 @@ def tour_session(browser: Browser, browser_context_args: dict) -> dict:
         accounts = AccountsPage(page)
         accounts.open_another()
         NewAccountPage(page).choose(LIVE_OFFER)
-        ConfirmAccountPage(page).confirm()
         expect(accounts.account_cards()).to_have_count(2)
         return context.storage_state()
     finally:

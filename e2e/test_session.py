@@ -47,7 +47,9 @@ def test_log_out_on_every_device_ends_the_other_browsers_session(page: Page, new
     other = new_context().new_page()
     log_in(other, trader)
 
-    AccountsPage(page).log_out_everywhere()
+    profile = ProfilePage(page)
+    profile.open()
+    profile.log_out_everywhere()
     expect(page.get_by_role("status")).to_have_text("You have been logged out on every device.")
     AccountsPage(other).open()
     expect(other).to_have_url(LOGIN_WITH_NEXT)

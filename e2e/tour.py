@@ -7,7 +7,7 @@ from typing import Callable
 from playwright.sync_api import Page, expect
 
 from e2e.pages import (AccountsPage, ForgotPasswordPage, LoginPage, NewAccountPage, RegisterPage)
-from e2e.support import DEMO_OFFER, unique_email
+from e2e.support import unique_email
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,11 @@ def _forgot_sent(page: Page, _links) -> None:
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
 
-def _new_account_confirm(page: Page, _links) -> None:
-    new = NewAccountPage(page)
-    new.open()
-    new.choose(DEMO_OFFER)
-    expect(page.get_by_role("heading", name="Confirm your new account")).to_be_visible()
+def _open_live_from_demo(page: Page, _links) -> None:
+    accounts = AccountsPage(page)
+    accounts.open()
+    accounts.open_live_link(accounts.demo_group.get_by_role("article").first, "USD").click()
+    expect(NewAccountPage(page).heading).to_be_visible()
 
 
 def _accounts(page: Page, _links) -> None:
@@ -93,7 +93,7 @@ STOPS = [
     Stop("dev-mail", _goto("/dev/mail"), local_only=True),
     Stop("accounts", _accounts, logged_in=True),
     Stop("accounts-new", _goto("/accounts/new"), logged_in=True),
-    Stop("accounts-confirm", _new_account_confirm, logged_in=True),
+    Stop("accounts-new-live", _open_live_from_demo, logged_in=True),
     Stop("profile", _goto("/profile"), logged_in=True),
     Stop("profile-edit", _goto("/profile/edit"), logged_in=True),
     Stop("my-data", _goto("/my-data"), logged_in=True),

@@ -65,6 +65,8 @@ def from_env(env=None) -> dict:
         "RATELIMIT_ENABLED": _bool(env, "RATELIMIT_ENABLED", True),
         "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP", "30/minute;200/hour"),
         "LOGIN_LIMIT_PER_EMAIL": env.get("LOGIN_LIMIT_PER_EMAIL", "10/15 minutes"),
+        "STAFF_LOGIN_LIMIT_PER_IP": env.get("STAFF_LOGIN_LIMIT_PER_IP", "10/15 minutes"),
+        "STAFF_LOGIN_LIMIT_PER_EMAIL": env.get("STAFF_LOGIN_LIMIT_PER_EMAIL", "10/15 minutes"),
         "REGISTER_LIMIT_PER_IP": env.get("REGISTER_LIMIT_PER_IP", "20/hour"),
         "OPEN_ACCOUNT_LIMIT_PER_TRADER": env.get("OPEN_ACCOUNT_LIMIT_PER_TRADER", "10/hour"),
         "PLATFORM_LIMIT_PER_TRADER": env.get("PLATFORM_LIMIT_PER_TRADER", "30/hour"),
@@ -89,6 +91,7 @@ def from_env(env=None) -> dict:
         "RESET_LINK_MAX_AGE": _int(env, "RESET_LINK_MAX_AGE", 3600),
         "CONFIRM_LINK_MAX_AGE": _int(env, "CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600),
         "KYC_URL": env.get("KYC_URL", ""),
+        "APPROVAL_NOTE": env.get("APPROVAL_NOTE", ""),
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or env.get("PORTAL_URL")
                             or "http://127.0.0.1:8000").rstrip("/"),
         "ATTRIBUTION_COOKIE_DAYS": _int(env, "ATTRIBUTION_COOKIE_DAYS", 30),

@@ -46,19 +46,13 @@ def select_locale() -> Locale | None:
     if not has_request_context():
         return None
     supported = current_app.config["LANGUAGES"]
-    for candidate in (_given(request.args, "lang"), _given(request.cookies, COOKIE)):
+    for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if candidate in supported:
             return _locale(candidate)
-    accept = request.environ.get("HTTP_ACCEPT_LANGUAGE", "")
+    accept = request.headers.get("Accept-Language", "")
     pick = _usual_best_match if len(accept) <= USUAL_ACCEPT_LANGUAGE else _best_match
     best = pick(accept, tuple(supported))
     return _locale(best) if best else None
-
-
-def _given(values, key: str) -> str | None:
-    """``values.get(key)`` for a query or cookie map, without Werkzeug raising and catching a
-    KeyError (an HTTP exception object) when the key is absent, as it usually is."""
-    return values[key] if key in values else None
 
 
 def _best_match(accept_language: str, supported: tuple[str, ...]) -> str | None:
@@ -96,7 +90,7 @@ def language_links() -> list[dict]:
 
 def remember_language(response):
     """Keep a language chosen with ``?lang=`` in a cookie, and for a logged-in trader's emails."""
-    chosen = _given(request.args, "lang")
+    chosen = request.args.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         if request.cookies.get(COOKIE) != chosen:
             response.set_cookie(

@@ -1,11 +1,10 @@
-"""The trader's accounts list, choosing an offer for another account, and confirming it."""
+"""The trader's accounts list and opening another account in one step."""
 from __future__ import annotations
 
 import re
 
 from playwright.sync_api import Locator, Page
 
-from ._offer import offer_radio
 
 
 class AccountsPage:
@@ -17,9 +16,10 @@ class AccountsPage:
         self.main = page.get_by_role("main")
         self.open_another_link = page.get_by_role("link", name="Open another account")
         self.start_trading_button = page.get_by_role("button", name="Start trading")
-        self.log_out_everywhere_button = page.get_by_role("button",
-                                                          name="Log out on every device")
         self.notice = self.main.get_by_role("status")
+        self.live_group = page.get_by_role("region", name="Live accounts")
+        self.demo_group = page.get_by_role("region", name="Demo accounts")
+        self.stale_note = self.main.get_by_text("live balances unavailable")
 
     def open(self) -> None:
         """Go to /accounts."""
@@ -32,10 +32,6 @@ class AccountsPage:
     def start_trading(self) -> None:
         """Press "Start trading" (shown right after sign-up)."""
         self.start_trading_button.click()
-
-    def log_out_everywhere(self) -> None:
-        """Press "Log out on every device"."""
-        self.log_out_everywhere_button.click()
 
     def account_cards(self) -> Locator:
         """One card per trading account, awaiting approval ones included."""
@@ -65,15 +61,35 @@ class AccountsPage:
         """The heading of a card ("Login 100001")."""
         return card.get_by_role("heading")
 
+    @staticmethod
+    def trade_button(card: Locator) -> Locator:
+        """A card's own "Trade (log in as <login>)" button."""
+        return card.get_by_role("button", name=re.compile(r"^Trade \(log in as \d+\)$"))
+
+    @staticmethod
+    def copy_button(card: Locator) -> Locator:
+        """A card's "Copy login" button (shown only where JavaScript can copy)."""
+        return card.get_by_role("button", name="Copy login")
+
+    @staticmethod
+    def fund_link(card: Locator) -> Locator:
+        """A live card's "Fund" button, a link to the broker's deposit page."""
+        return card.get_by_role("link", name="Fund")
+
+    @staticmethod
+    def open_live_link(card: Locator, currency: str) -> Locator:
+        """A demo card's "Open live in <currency>"."""
+        return card.get_by_role("link", name=f"Open live in {currency}")
+
 
 class NewAccountPage:
-    """"Open another account" at /accounts/new: choose an offer."""
+    """"Open another account" at /accounts/new: each offer card opens its account at once."""
 
     def __init__(self, page: Page):
         self.page = page
         self.heading = page.get_by_role("heading", name="Open another account", level=1)
-        self.offers = page.get_by_role("group", name="Offer")
-        self.continue_button = page.get_by_role("button", name="Continue")
+        self.demo_group = page.get_by_role("region", name="Demo accounts")
+        self.live_group = page.get_by_role("region", name="Live accounts")
         self.alert = page.get_by_role("alert")
 
     def open(self, offer: str | None = None) -> None:
@@ -81,18 +97,20 @@ class NewAccountPage:
         self.page.goto("/accounts/new" + (f"?offer={offer}" if offer else ""))
 
     def offer(self, offer_name: str) -> Locator:
-        """The radio button of an offer, by the name its label starts with."""
-        return offer_radio(self.page, offer_name)
+        """The card of an offer, by its exact name."""
+        return self.page.get_by_role("article", name=offer_name, exact=True)
 
-    def choose(self, offer_name: str | None) -> None:
-        """Pick an offer by name (or none) and press "Continue"."""
-        if offer_name is not None:
-            self.offer(offer_name).check()
-        self.continue_button.click()
+    def open_button(self, offer_name: str) -> Locator:
+        """The offer card's own "Open this account" button."""
+        return self.offer(offer_name).get_by_role("button", name="Open this account")
+
+    def choose(self, offer_name: str) -> None:
+        """Press "Open this account" on the offer's card: the account opens at once."""
+        self.open_button(offer_name).click()
 
 
 class ConfirmAccountPage:
-    """"Confirm your new account": the chosen offer and the final button."""
+    """"Confirm your new account": kept for links from before one-step opening."""
 
     def __init__(self, page: Page):
         self.page = page

@@ -13,6 +13,8 @@ class ProfilePage:
         self.main = page.get_by_role("main")
         self.edit_link = self.main.get_by_role("link", name="Edit details")
         self.my_data_link = self.main.get_by_role("link", name="Download your data or ask us")
+        self.log_out_everywhere_button = self.main.get_by_role("button",
+                                                               name="Log out on every device")
 
     def open(self) -> None:
         """Go to /profile."""
@@ -25,6 +27,10 @@ class ProfilePage:
     def go_to_my_data(self) -> None:
         """Follow the link to "My data"."""
         self.my_data_link.click()
+
+    def log_out_everywhere(self) -> None:
+        """Press "Log out on every device"."""
+        self.log_out_everywhere_button.click()
 
 
 class EditProfilePage:

@@ -11,3 +11,4 @@ from .core import (  # noqa: F401
 )
 from .links import UsedLink  # noqa: F401
 from .marketing import Campaign, LandingCount, Partner, SignupAttribution  # noqa: F401
+from .staff import StaffUser  # noqa: F401

@@ -53,8 +53,12 @@ def _offers_by_user(user_ids: set[int]) -> dict[int, set[str]]:
 
 
 def funnel(since: datetime | None = None, campaign: str | None = None,
-           touch: str = "last") -> list[FunnelRow]:
-    """Rows per campaign and source; sign-ups count under their first or last touch."""
+           touch: str = "last", until: datetime | None = None) -> list[FunnelRow]:
+    """Rows per campaign and source; sign-ups count under their first or last touch.
+
+    ``since`` and ``until`` bound the period, ``until`` excluded; landings are counted per UTC
+    day, so a bound within a day takes that whole day's landings in (``since``) or out
+    (``until``)."""
     rows: dict[tuple[str, str], FunnelRow] = {}
 
     def row(key) -> FunnelRow:
@@ -66,6 +70,9 @@ def funnel(since: datetime | None = None, campaign: str | None = None,
     if since is not None:
         counted = counted.filter(LandingCount.day >= since.date())
         signups = signups.filter(SignupAttribution.created_at >= since)
+    if until is not None:
+        counted = counted.filter(LandingCount.day < until.date())
+        signups = signups.filter(SignupAttribution.created_at < until)
     for landing in db.session.scalars(counted):
         row((landing.campaign, f"{landing.source} / {landing.medium}")).landings += landing.count
     attributed = db.session.scalars(signups).all()

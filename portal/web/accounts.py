@@ -1,15 +1,15 @@
 """The trader's trading accounts, opening another one, and the platform button."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..brokerapi import BrokerError
 from ..i18n import gettext as _
-from ..services import account_limits, accounts, offers, platform
+from ..services import account_cards, account_limits, accounts, offers, platform
 from .auth import actor
 from .errors import render_error
-from .forms import ChooseOfferForm, ConfirmOfferForm, PostForm
+from .forms import ChooseOfferForm, ConfirmOfferForm, TradeForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -17,10 +17,16 @@ bp = Blueprint("accounts", __name__)
 @bp.get("/accounts")
 @login_required
 def index():
-    rows = accounts.overview(current_user)
-    highlight = rows[0].login if request.args.get("new") and rows else request.args.get("login")
-    return render_template("accounts/index.html", rows=rows, highlight=highlight,
-                           just_registered=bool(request.args.get("new")))
+    cards = account_cards.page(current_user)
+    rows = cards.rows
+    newest = next((r.login for r in rows if r.login), None)
+    highlight = newest if request.args.get("new") else request.args.get("login")
+    return render_template("accounts/index.html", cards=cards, highlight=highlight,
+                           just_registered=bool(request.args.get("new")),
+                           no_trading_account=cards.state in (account_cards.NONE,
+                                                              account_cards.PENDING),
+                           deposit_url=lambda login: account_cards.deposit_url(
+                               current_app.config["DEPOSIT_URL"], login))
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -35,14 +41,16 @@ def new():
             flash(_("That offer is not available. Please choose one of the offers below."), "error")
         else:
             form.offer.data = offer.uuid
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # a form from an older page, before one-step opening
         offer = offers.find_visible(form.offer.data)
         if offer is not None:  # to a page of its own, so Back and reload do not post again
             return redirect(url_for("accounts.confirm", offer=offer.uuid,
                                     key=accounts.new_request_key(current_user)), 303)
         form.offer.errors.append(_("That offer is not available. "
                                    "Please choose one of the offers below."))
-    return render_template("accounts/new.html", form=form, offers=visible)
+    groups = [(demo, [o for o in visible if o.demo == demo]) for demo in (True, False)]
+    return render_template("accounts/new.html", form=form, groups=groups,
+                           key=lambda: accounts.new_request_key(current_user))
 
 
 @bp.route("/accounts/confirm", methods=["GET", "POST"])
@@ -55,6 +63,11 @@ def confirm():
         return render_error(400)
     if not accounts.key_is_theirs(current_user, form.key.data):  # e.g. a page from before a deploy
         return _confirm_again(form.offer.data)
+    sent = accounts.request_for_key(form.key.data)
+    if sent is not None and sent.user_id == current_user.id and not sent.failed:
+        flash(_("You have already asked for this account."), "info")  # Back, then sent again
+        return redirect(url_for("accounts.index", login=sent.login) if sent.login
+                        else url_for("accounts.index"), 303)
     offer = offers.find_visible(form.offer.data)
     try:
         opened = accounts.open_trading_account(current_user, form.offer.data, form.key.data,
@@ -121,19 +134,21 @@ def _confirm_page(offer_ref: str | None, key: str):
 @bp.post("/platform")
 @login_required
 def open_platform():
-    form = PostForm()
+    form = TradeForm()
     if not form.validate_on_submit():
         return render_error(400)
+    login = form.login.data or ""
     url, handover = platform.login_url(current_user)
     if handover is platform.Handover.LOGIN:
         flash(_("We could not log you in to the platform automatically. "
                 "Please log in there with your email and password."), "info")
-        return render_template("accounts/platform_manual.html", platform_url=url)
+        return render_template("accounts/platform_manual.html", platform_url=url, login=login)
     if handover is platform.Handover.RETRY:
         flash(_("Our trading services did not answer, so we could not log you in to the "
                 "platform automatically. Please try again, or log in there with your email "
                 "and password."), "info")
-        return render_template("accounts/platform_manual.html", platform_url=url, form=form)
+        return render_template("accounts/platform_manual.html", platform_url=url, form=form,
+                               login=login)
     response = redirect(url, code=303)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -125,7 +125,12 @@ def _register(form: RegisterForm, visible):
         status = 503
     else:
         start_session(user)
-        flash(_("Welcome! Your account is ready."), "success")
+        offer = offers.find_offerable(reg.offer_uuid, reg.hidden_offer_uuid)
+        if offer is not None and not offer.auto_creation:  # no login yet, nothing to trade
+            flash(_("Welcome! Your portal account is ready; your trading account is awaiting "
+                    "our team's approval."), "success")
+        else:
+            flash(_("Welcome! Your account is ready."), "success")
         return redirect(url_for("accounts.index", new=1))
     return render_template("auth/register.html", form=form, offers=visible,
                            preselected=None), status

@@ -205,6 +205,12 @@ class ConfirmOfferForm(PortalForm):
     key = HiddenField(validators=[InputRequired(), Length(max=64)])
 
 
+class TradeForm(PortalForm):
+    """The Trade button of one account card: the login to pick on the platform."""
+
+    login = HiddenField(validators=[Optional(), Length(max=32)])
+
+
 class PostForm(PortalForm):
     """A form with nothing but the CSRF token (logout, open platform)."""
 

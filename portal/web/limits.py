@@ -63,6 +63,7 @@ def _trader() -> str:
 LIMITS = {
     "auth.login": [("LOGIN_LIMIT_PER_IP", _ip), ("LOGIN_LIMIT_PER_EMAIL", _email)],
     "auth.register": [("REGISTER_LIMIT_PER_IP", _ip)],
+    "staff.login": [("STAFF_LOGIN_LIMIT_PER_IP", _ip), ("STAFF_LOGIN_LIMIT_PER_EMAIL", _email)],
     "accounts.confirm": [("OPEN_ACCOUNT_LIMIT_PER_TRADER", _trader)],
     "accounts.open_platform": [("PLATFORM_LIMIT_PER_TRADER", _trader)],
     "passwords.forgot": [("MAIL_LINK_LIMIT_PER_IP", _ip)],
@@ -70,7 +71,8 @@ LIMITS = {
     "passwords.resend_confirmation": [("MAIL_LINK_LIMIT_PER_IP", _ip)],
 }
 # Views that check their own limits once their form is valid (see ``wait``).
-FORM_VIEWS = {"auth.login", "auth.register", "passwords.forgot", "passwords.claim_request"}
+FORM_VIEWS = {"auth.login", "staff.login", "auth.register", "passwords.forgot",
+              "passwords.claim_request"}
 
 
 class Limits:

@@ -153,7 +153,7 @@ def claim(token: str):
                 form, lambda: claims.claim_account(
                     token, form.password.data, current_app.config["TERMS_VERSION"],
                     current_language(), actor()),
-                _("Your portal login is ready. These are your trading accounts."))
+                _("Your portal login is ready."))
         except links.LinkError as exc:
             return _link_problem(exc, *again)
         if answer:

@@ -64,14 +64,28 @@ def confirm(client, offer, key):
                        follow_redirects=True)
 
 
-def test_open_another_account_choose_confirm_create(app, trader, sb, client):
+def card_key(client, offer):
+    """The key the offer's own form carries on /accounts/new (one-step opening)."""
+    page = client.get("/accounts/new").get_data(as_text=True)
+    return re.search(rf'name="offer" value="{offer}">\s*<input type="hidden" name="key" '
+                     r'value="([^"]+)"', page).group(1)
+
+
+def test_open_another_account_in_one_step_from_the_offers_card(app, trader, sb, client):
     trader.register(email="two@example.com")
-    page, key = open_account(client, seed.OFFER_LIVE_USD)
-    assert "Confirm your new account" in page and "Live Standard USD" in page
-    html = confirm(client, seed.OFFER_LIVE_USD, key).get_data(as_text=True)
+    page = client.get("/accounts/new").get_data(as_text=True)
+    assert page.index("Demo accounts") < page.index("Live accounts")
+    assert page.count(">Open this account<") == page.count('name="key"') > 1
+    key = card_key(client, seed.OFFER_LIVE_USD)
+    opened = confirm(client, seed.OFFER_LIVE_USD, key)
+    html = opened.get_data(as_text=True)
+    assert opened.request.path == "/accounts"
     assert "is ready" in html and len(logins(html)) == 2
-    assert 'href="https://pay.example/deposit"' in html  # live accounts carry a Deposit link
-    assert html.count(">Deposit<") == 1
+    assert 'href="https://pay.example/deposit"' in html  # live accounts carry a Fund button
+    assert html.count(">Fund<") == 1
+    again = confirm(client, seed.OFFER_LIVE_USD, key).get_data(as_text=True)  # Back, then again
+    assert "You have already asked for this account." in again and len(logins(again)) == 2
+    assert sb.call_count("create_trading_account") == 1
 
 
 def test_double_submit_opens_one_account(app, trader, sb, client):
@@ -173,6 +187,11 @@ def test_timeout_with_nothing_created_stays_pending(app, trader, sb, client):
 def test_broker_down_on_accounts_page_is_a_friendly_503(app, trader, sb, client):
     app.config["ACCOUNTS_CACHE_TTL"] = 0
     trader.register(email="down@example.com")
+    with app.app_context():  # a trader the portal never listed before: nothing to show
+        from portal.extensions import cache
+        account = next(a for a in sb.store.data["accounts"].values()
+                       if a["email"] == "down@example.com")
+        cache.backend.delete(f"accounts-seen:{account['uuid']}")
     sb.faults.add("error", endpoint="trading_accounts", status=500)
     response = client.get("/accounts")
     assert response.status_code == 503
@@ -188,7 +207,8 @@ def test_a_logged_in_trader_following_an_offers_sign_up_link_opens_an_account_in
     response = client.get(f"/register?offer={slug}")
     assert response.headers["Location"] == f"/accounts/new?offer={slug}"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert re.search(rf'value="{seed.OFFER_LIVE_GBP}"\s+checked', html)
+    assert re.search(rf'offer-card highlight" aria-labelledby="offer-{seed.OFFER_LIVE_GBP}"', html)
+    assert html.count("offer-card highlight") == 1
     assert client.get("/register").headers["Location"] == "/accounts"
 
 

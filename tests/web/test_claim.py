@@ -175,3 +175,16 @@ def test_claim_request_when_the_broker_is_down_gives_the_neutral_answer_and_send
     html = response.get_data(as_text=True)
     assert f"If we have an account for {seed.EMAIL_LEGACY}" in html
     assert inbox.messages == [] and "claim link not offered" in caplog.text
+
+
+def test_a_claimed_account_without_trading_accounts_is_not_told_it_has_some(
+        app, client, inbox, sb):
+    app.config["ACCOUNTS_CACHE_TTL"] = 0
+    for uuid, item in list(sb.store.data["tradingAccounts"].items()):
+        if item["accountUuid"] == seed.ACCOUNT_LEGACY:
+            del sb.store.data["tradingAccounts"][uuid]
+    html = client.get(claim(client, claim_link(client, inbox)).headers["Location"]).get_data(
+        as_text=True)
+    assert "Your portal login is ready." in html
+    assert "These are your trading accounts" not in html and "Open platform" not in html
+    assert "You have no trading accounts yet." in html
