@@ -37,6 +37,16 @@ E2E_SETTINGS = {
     "PLATFORM_LIMIT_PER_TRADER": "100/hour",
     "WORKER_POLL_SECONDS": "0.5",
     "WORKER_BACKOFF_SECONDS": "1",
+    # A branded portal, so the pages show where each brand and legal setting lands.
+    "BRAND_NAME": "Example Markets",
+    "BRAND_PRIMARY_COLOR": "#0a5c8f",
+    "SUPPORT_EMAIL": "support@broker.example",
+    "SUPPORT_URL": "https://broker.example/help",
+    "COMPANY_FOOTER": "Example Markets Ltd, 1 Harbour Street, Limassol\n"
+                      "Licence 123/45, regulated by the Example Securities Commission",
+    "TERMS_URL": "https://broker.example/terms",
+    "PRIVACY_URL": "https://broker.example/privacy",
+    "COOKIE_POLICY_URL": "https://broker.example/cookies",
 }
 
 

@@ -74,12 +74,17 @@ def test_campaign_link_preselects_its_offer_and_reaches_the_crm(page: Page, flas
     assert record.json()["accountConfiguration"]["ibParentTradingAccountUuid"] == seed.TA_ANN_LIVE
 
 
-def test_offer_card_leads_to_its_page_and_on_to_register_with_the_parameters(page: Page, local):
-    """From /offers?utm_source=…, an offer's page and its button keep the marketing parameters."""
+def test_offer_card_and_offer_page_lead_to_register_with_the_parameters(page: Page, local):
+    """From /offers?utm_source=…, a card (one link) opens the sign-up with its offer and the
+    marketing parameters; an offer's own page and its button keep them too."""
     offers = OffersPage(page)
     page.goto("/offers?utm_source=partner-blog&utm_medium=referral")
     offers.card("Demo Standard EUR").get_by_role("link", name="Demo Standard EUR").click()
+    expect(page).to_have_url(re.compile(r"/register\?offer=demo-standard-eur&utm_source=partner-blog"))
+    expect(RegisterPage(page).offer("Demo Standard EUR")).to_be_checked()
+
     detail = OfferDetailPage(page)
+    detail.open("demo-standard-eur", "utm_source=partner-blog&utm_medium=referral")
     expect(detail.heading("Demo Standard EUR")).to_be_visible()
     ConsentBanner(page).decline()
     expect(ConsentBanner(page).region).to_have_count(0)

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.checks import expect_field_error
+from e2e.locations import SCREENSHOTS
 from e2e.pages import (ChangePasswordPage, ClaimRequestPage, EditProfilePage, ErrorPage,
                        ForgotPasswordPage, LoginPage, MyDataPage, NewAccountPage, RegisterPage)
 from e2e.support import DEMO_OFFER, sign_up, unique_email
@@ -17,31 +18,56 @@ BAD_EMAIL = "Enter a valid email address, like name@example.com."
 
 @pytest.mark.destructive
 def test_empty_registration_names_every_missing_field(page: Page):
-    """Sending the empty form puts a message by each required field and the offer list."""
+    """Sending the empty form puts a message by each required field; the offer a plain
+    /register starts with (the first demo offer) stays chosen."""
     register = RegisterPage(page)
     register.open()
+    expect(register.opening).to_contain_text("Opening: Demo Standard EUR")
     register.send()
     expect_field_error(register.email, "Enter your email address.")
     expect_field_error(register.first_name, "Enter your first name.")
     expect_field_error(register.last_name, "Enter your last name.")
     expect_field_error(register.password, "Enter a password.")
-    expect_field_error(register.confirm, "Enter the password again.")
-    expect(register.offers).to_have_accessible_description("Choose an offer.")
+    expect(register.offer("Demo Standard EUR")).to_be_checked()
     expect_field_error(register.terms, "You need to accept the terms to continue.")
-    expect(register.email).to_be_focused()
 
 
-@pytest.mark.destructive
-def test_mismatched_passwords_are_said_where_typing_starts_again(page: Page):
-    """Both password fields come back empty, so the message and the focus are on the first."""
+def test_one_password_field_with_show_hide_and_a_live_checklist(page: Page):
+    """Typing ticks each rule as it is met; "Show password" shows what was typed and "Hide
+    password" hides it again. Only one password field is asked for."""
     register = RegisterPage(page)
     register.open()
-    register.fill(email=unique_email("mismatch"), first="Ola", last="Nowak", password="Passw0rdX",
-                  confirm="Passw0rdY", offer_name=DEMO_OFFER)
-    register.send()
-    expect_field_error(register.password, "The two passwords do not match.")
-    expect(register.password).to_be_focused()
-    expect(register.confirm).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("input[type=password]")).to_have_count(1)
+    register.password.press_sequentially("abc")
+    expect(register.rule("a lower-case letter")).to_have_class(re.compile(r"\bmet\b"))
+    expect(register.rule("a lower-case letter")).to_contain_text("(done)")
+    expect(register.rule("an upper-case letter")).to_have_class(re.compile(r"\bunmet\b"))
+    register.password.press_sequentially("DEF12")
+    for rule in ("at least 8 characters", "an upper-case letter", "a digit"):
+        expect(register.rule(rule)).to_have_class(re.compile(r"\bmet\b"))
+    expect(register.password).to_have_attribute("type", "password")
+    register.show_password.click()
+    expect(register.password).to_have_attribute("type", "text")
+    expect(register.password).to_have_value("abcDEF12")
+    register.password.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "register-password-shown-desktop.png")
+    register.hide_password.click()
+    expect(register.password).to_have_attribute("type", "password")
+
+
+def test_the_password_rule_is_written_without_javascript(browser, browser_context_args):
+    """No script: the rule is listed under the field and no show/hide button is offered."""
+    context = browser.new_context(**{**browser_context_args, "java_script_enabled": False})
+    try:
+        page = context.new_page()
+        register = RegisterPage(page)
+        register.open()
+        expect(register.checklist).to_contain_text("at least 8 characters")
+        expect(register.show_password).to_have_count(0)
+        expect(register.password).to_have_accessible_description(
+            re.compile("Your password needs: at least 8 characters"))
+    finally:
+        context.close()
 
 
 @pytest.mark.destructive
@@ -50,7 +76,7 @@ def test_malformed_registration_keeps_what_was_typed_except_passwords(page: Page
     register = RegisterPage(page)
     register.open()
     register.fill(email="trader@", first="Ola", last="Nowak", password="weakpass",
-                  confirm="different", offer_name=DEMO_OFFER, phone="12ab")
+                  offer_name=DEMO_OFFER, phone="12ab")
     register.send()
     expect_field_error(register.email, BAD_EMAIL)
     expect_field_error(register.password, "Mix upper-case and lower-case letters.")
@@ -63,7 +89,6 @@ def test_malformed_registration_keeps_what_was_typed_except_passwords(page: Page
     expect(register.offer(DEMO_OFFER)).to_be_checked()
     expect(register.terms).to_be_checked()
     expect(register.password).to_have_value("")
-    expect(register.confirm).to_have_value("")
 
 
 @pytest.mark.destructive

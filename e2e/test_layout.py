@@ -1,6 +1,7 @@
 """Layout and page furniture: long emails on a small phone, the favicon, the cookie banner."""
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -64,6 +65,7 @@ def test_long_email_fits_a_small_phone(page: Page, length: int):
                             ("profile-edit", EditProfilePage(page).open),
                             ("my-data", MyDataPage(page).open)):
         open_page()
+        header.open_menu()  # the email is shown in the phone's menu
         expect(page.get_by_text(email).first).to_be_visible()
         page.screenshot(path=SCREENSHOTS / f"long-email-{length}-{name}-375.png", full_page=True)
         problem = _fits(page)
@@ -152,3 +154,65 @@ def test_cookie_choice_works_without_javascript(new_context):
     expect(banner.region).to_have_count(0)
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert cookies.get("portal_consent") == "yes" and "portal_attribution" in cookies
+
+
+PHONE = {"width": 390, "height": 844}
+ONE_ROW_PX = 72
+
+
+@pytest.mark.parametrize("java_script", [True, False])
+def test_phone_header_is_one_row_with_a_menu_that_works_without_javascript(
+        browser, browser_context_args, java_script: bool):
+    """At 390 px the header is the name and "Menu" on one row; "Menu" opens the links."""
+    context = browser.new_context(**{**browser_context_args, "viewport": PHONE,
+                                     "java_script_enabled": java_script})
+    try:
+        page = context.new_page()
+        page.goto("/offers")
+        header = Header(page)
+        box = page.locator(".site-header").bounding_box()
+        assert box is not None and box["height"] <= ONE_ROW_PX, box
+        expect(header.offers_link).to_be_hidden()
+        header.menu_button.click()
+        expect(header.offers_link).to_be_visible()
+        expect(header.log_in_link).to_be_visible()
+        expect(page.get_by_role("navigation", name="Language")).to_be_visible()
+        suffix = "" if java_script else "-no-js"
+        page.screenshot(path=SCREENSHOTS / f"header-menu-open-phone{suffix}.png")
+        header.log_in_link.click()
+        expect(page).to_have_url(re.compile(r"/login$"))
+    finally:
+        context.close()
+
+
+def test_desktop_header_shows_the_links_without_a_menu_button(page: Page):
+    page.goto("/offers")
+    header = Header(page)
+    expect(header.menu_button).to_be_hidden()
+    expect(header.offers_link).to_be_visible()
+    expect(header.open_account_link).to_be_visible()
+
+
+def test_consent_bar_stays_on_screen_and_never_hides_the_submit_button(
+        browser, browser_context_args):
+    """The bar is fixed at the bottom on a phone; scrolled to the end, "Create account" is
+    above it, and it can be pressed."""
+    context = browser.new_context(**{**browser_context_args, "viewport": PHONE})
+    try:
+        page = context.new_page()
+        register = RegisterPage(page)
+        register.open()
+        banner = ConsentBanner(page)
+        expect(banner.region).to_be_in_viewport()
+        page.screenshot(path=SCREENSHOTS / "consent-bar-phone.png")
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        expect(banner.region).to_be_in_viewport()
+        bar = banner.region.bounding_box()
+        button = register.submit.bounding_box()
+        assert bar is not None and button is not None
+        assert button["y"] + button["height"] <= bar["y"], (button, bar)
+        page.screenshot(path=SCREENSHOTS / "consent-bar-scrolled-phone.png")
+        banner.decline()
+        expect(banner.region).to_have_count(0)
+    finally:
+        context.close()

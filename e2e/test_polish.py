@@ -25,7 +25,6 @@ def test_polish_registration_speaks_polish_and_tells_the_broker(page: Page, sand
     page.get_by_label("Imię", exact=True).fill("Zofia")
     page.get_by_label("Nazwisko", exact=True).fill("Łęcka")
     page.get_by_label("Hasło", exact=True).fill("Jesienny-Las42")
-    page.get_by_label("Powtórz hasło", exact=True).fill("Jesienny-Las42")
     offer_radio(page, "Demo Standard USD").check()
     page.get_by_role("checkbox", name="Akceptuję regulamin").check()
     page.get_by_role("button", name="Utwórz konto").click()

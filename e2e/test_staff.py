@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.checks import VIEWPORTS, describe_violations, horizontal_overflow, serious_violations
 from e2e.locations import SCREENSHOTS
+from e2e.pages import Header
 from e2e.servers import BIN, ROOT
 from e2e.support import unique_email
 
@@ -80,6 +81,7 @@ def test_staff_read_the_funnel_download_it_and_build_a_link_with_its_qr(page: Pa
     with open(download.value.path(), encoding="utf-8") as csv_file:
         assert csv_file.readline().startswith("campaign,source,landings,signups,")
 
+    Header(page).open_menu()  # on a phone the links are in the header's menu
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Campaign links").click()
     code = f"e2e-{size}-{uuid.uuid4().hex[:6]}"
     form = page.get_by_role("region", name="New campaign")
@@ -98,6 +100,7 @@ def test_staff_read_the_funnel_download_it_and_build_a_link_with_its_qr(page: Pa
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     page_is_sound(page, f"staff-links-{size}")
 
+    Header(page).open_menu()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You have been logged out of the staff pages.")).to_be_visible()
     page.goto("/staff/links")

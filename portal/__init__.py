@@ -68,14 +68,14 @@ def register_templating(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import (accounts, auth, devmail, health, links, marketing, metrics, offers, passwords,
-                      profile, staff)
+    from .web import (accounts, auth, brand, devmail, health, links, marketing, metrics, offers,
+                      passwords, profile, staff)
     from .web.pagecache import init_page_cache
 
     init_page_cache(app)
 
-    for module in (health, metrics, marketing, offers, auth, accounts, profile, links, passwords,
-                   devmail, staff):
+    for module in (health, metrics, brand, marketing, offers, auth, accounts, profile, links,
+                   passwords, devmail, staff):
         app.register_blueprint(module.bp)
     from .web.limits import init_limits
 

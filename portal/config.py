@@ -96,6 +96,19 @@ def from_env(env=None) -> dict:
                             or "http://127.0.0.1:8000").rstrip("/"),
         "ATTRIBUTION_COOKIE_DAYS": _int(env, "ATTRIBUTION_COOKIE_DAYS", 30),
         "CONSENT_BANNER": _bool(env, "CONSENT_BANNER", True),
+        # The broker's brand and legal texts; unset: neutral defaults (portal/web/brand.py).
+        "BRAND_NAME": env.get("BRAND_NAME") or None,
+        "BRAND_LOGO_URL": env.get("BRAND_LOGO_URL") or None,
+        "BRAND_PRIMARY_COLOR": (env.get("BRAND_PRIMARY_COLOR") or "").strip() or None,
+        "SUPPORT_EMAIL": env.get("SUPPORT_EMAIL") or None,
+        "SUPPORT_URL": env.get("SUPPORT_URL") or None,
+        "COMPANY_FOOTER": env.get("COMPANY_FOOTER") or None,
+        "RISK_WARNING": env.get("RISK_WARNING") or None,
+        "TERMS_URL": env.get("TERMS_URL") or None,
+        "PRIVACY_URL": env.get("PRIVACY_URL") or None,
+        "COOKIE_POLICY_URL": env.get("COOKIE_POLICY_URL") or None,
+        # The offer preselected on a plain /register (uuid or slug); unset: the first demo offer.
+        "DEFAULT_OFFER": (env.get("DEFAULT_OFFER") or "").strip() or None,
         "DEFAULT_LANGUAGE": "en",  # when none of ?lang=, the lang cookie and Accept-Language does
         "LANGUAGES": ["en", "pl"],
         "WTF_CSRF_TIME_LIMIT": None,

@@ -18,7 +18,12 @@ class RegisterPage:
         self.first_name = page.get_by_label("First name", exact=True)
         self.last_name = page.get_by_label("Last name", exact=True)
         self.password = page.get_by_label("Password", exact=True)
-        self.confirm = page.get_by_label("Confirm password", exact=True)
+        self.show_password = page.get_by_role("button", name="Show password")
+        self.hide_password = page.get_by_role("button", name="Hide password")
+        self.checklist = page.locator(".password-checklist")
+        self.opening = page.locator(".opening-summary")
+        self.change_offer = self.opening.get_by_role("link", name="change")
+        self.campaign_headline = page.locator(".campaign-headline")
         self.more_details = page.get_by_text("More details (optional)", exact=True)
         self.country = page.get_by_label("Country (optional)")
         self.phone = page.get_by_label("Phone (optional)")
@@ -38,15 +43,18 @@ class RegisterPage:
         """The radio button of an offer, by the name its label starts with."""
         return offer_radio(self.page, offer_name)
 
+    def rule(self, text: str):
+        """One line of the password checklist, by its text."""
+        return self.checklist.get_by_role("listitem").filter(has_text=text)
+
     def fill(self, email: str = "", first: str = "", last: str = "", password: str = "",
-             confirm: str | None = None, offer_name: str | None = None,
-             accept_terms: bool = True, phone: str | None = None) -> None:
+             offer_name: str | None = None, accept_terms: bool = True,
+             phone: str | None = None) -> None:
         """Fill in the form without sending it."""
         self.email.fill(email)
         self.first_name.fill(first)
         self.last_name.fill(last)
         self.password.fill(password)
-        self.confirm.fill(password if confirm is None else confirm)
         if phone is not None:
             self.show_more_details()
             self.phone.fill(phone)
@@ -64,8 +72,7 @@ class RegisterPage:
         self.submit.click()
 
     def register(self, email: str, first: str, last: str, password: str,
-                 confirm: str | None = None, offer_name: str | None = None,
-                 accept_terms: bool = True) -> None:
+                 offer_name: str | None = None, accept_terms: bool = True) -> None:
         """Fill in the form and press "Create account"."""
-        self.fill(email, first, last, password, confirm, offer_name, accept_terms)
+        self.fill(email, first, last, password, offer_name, accept_terms)
         self.send()

@@ -53,7 +53,8 @@ def register():
     visible = offers.offerable(hidden)
     form = RegisterForm()
     wanted = request.args.getlist("offer")
-    preselected = offers.first_offerable(wanted, hidden)
+    preselected = (offers.first_offerable(wanted, hidden) if any(wanted)
+                   else _default_offer(visible, hidden))
     if request.method == "GET" and any(wanted) and preselected is None:
         flash(_("That offer is not available. Please choose one of the offers below."), "error")
     if form.validate_on_submit() and form.is_bot:
@@ -73,6 +74,12 @@ def register():
             return _register(form, visible)
     return render_template("auth/register.html", form=form, offers=visible,
                            preselected=preselected.uuid if preselected else None)
+
+
+def _default_offer(visible, hidden):
+    """The offer a plain /register starts with: DEFAULT_OFFER, else the first demo offer."""
+    chosen = offers.find_offerable(current_app.config.get("DEFAULT_OFFER"), hidden)
+    return chosen or next((o for o in visible if o.demo), None)
 
 
 def _already_in():

@@ -29,18 +29,13 @@ def country_choices():
     return [("", _l("Choose a country"))] + country_names()
 
 
-class NewPasswordMixin:
-    """A new password and its confirmation, checked against the one password rule."""
+class PasswordRuleMixin:
+    """One new password, checked against the one password rule."""
 
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(message=_l("Enter a password."))],
         description=passwords.RULE_TEXT,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Confirm password"),
-        validators=[DataRequired(message=_l("Enter the password again."))],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -49,8 +44,20 @@ class NewPasswordMixin:
         if found:
             raise ValidationError(" ".join(str(p) for p in found))
         # Said at the first field: both are emptied, so the trader starts typing there.
-        if self.confirm.data and field.data != self.confirm.data:
+        confirm = getattr(self, "confirm", None)
+        if confirm is not None and confirm.data and field.data != confirm.data:
             raise ValidationError(_l("The two passwords do not match."))
+
+
+class NewPasswordMixin(PasswordRuleMixin):
+    """A new password and its confirmation (password pages; sign-up shows one field with a
+    show/hide toggle instead)."""
+
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(message=_l("Enter the password again."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 def _local_part(form, field):
@@ -152,7 +159,7 @@ class NamesMixin:
     )
 
 
-class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, NewPasswordMixin, PortalForm):
+class RegisterForm(HoneypotMixin, EmailMixin, NamesMixin, PasswordRuleMixin, PortalForm):
     country = SelectField(_l("Country (optional)"), validators=[Optional()], validate_choice=False,
                           render_kw={"autocomplete": "country"})
     phone = StringField(

@@ -99,6 +99,27 @@ def signup_source() -> attribution.SignupSource | None:
     return attribution.for_signup(current_state())
 
 
+def campaign_headline() -> str | None:
+    """"Invited by <partner>" or the campaign's name, from the visitor's attribution state (so
+    a hand-typed ``?ref=`` of an unknown or inactive partner shows nothing)."""
+    if "campaign_headline" not in g:
+        g.campaign_headline = _headline(current_state() or {})
+    return g.campaign_headline
+
+
+def _headline(state: dict) -> str | None:
+    touches = [t for t in (state.get("last"), state.get("first")) if isinstance(t, dict)]
+    campaign = next(filter(None, (attribution.find_campaign(t.get("cmp")) for t in touches)),
+                    None)
+    partner = next(filter(None, (attribution.find_partner(t.get("ref")) for t in touches)), None)
+    if partner is None and campaign is not None and campaign.partner is not None:
+        partner = campaign.partner if campaign.partner.active else None
+    if partner is not None and partner.name:
+        return _("Invited by %(partner)s", partner=partner.name)
+    name = campaign.utm_campaign if campaign is not None else None
+    return _("Campaign: %(campaign)s", campaign=name) if name else None
+
+
 def carried() -> dict[str, str]:
     """The current query's marketing parameters (cleaned), to pass on to the next link.
 
@@ -152,7 +173,8 @@ def consent_form() -> ConsentForm | None:
 
 @bp.app_context_processor
 def marketing_helpers() -> dict:
-    return {"consent_form": consent_form, "offer_url": offer_url, "register_url": register_url}
+    return {"consent_form": consent_form, "offer_url": offer_url, "register_url": register_url,
+            "campaign_headline": campaign_headline}
 
 
 @bp.get("/offers/<slug>")

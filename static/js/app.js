@@ -7,6 +7,16 @@ document.addEventListener("DOMContentLoaded", function () {
       form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = true; });
     });
   });
+  // The fixed cookie bar: the page leaves exactly its height free below (CSS guesses without
+  // this), so the end of a form can always be scrolled into view.
+  var bar = document.querySelector("[data-consent-banner]");
+  var fitBar = function () {
+    if (bar && bar.parentNode) {
+      document.body.style.setProperty("--consent-height", bar.offsetHeight + "px");
+    }
+  };
+  fitBar();
+  window.addEventListener("resize", fitBar);
   // The cookie banner answers in the background, so nothing typed into the page is lost.
   // Without fetch (or when it fails) the form is posted as usual and the page reloads.
   document.querySelectorAll("form[data-consent]").forEach(function (form) {

@@ -43,11 +43,15 @@ def test_offer_slugs_are_readable_unique_and_stable(app, sb):
         assert offers.slugify("€€€") == "offer"
 
 
-def test_offers_page_links_each_card_to_its_offer_page(client):
-    html = client.get("/offers").get_data(as_text=True)
-    assert 'href="/offers/demo-standard-usd"' in html
-    assert 'href="/offers/live-raw-gbp"' in html
-    assert 'href="/register?offer=live-raw-gbp"' in html
+def test_offers_page_card_is_one_link_to_sign_up_with_its_offer(client):
+    html = client.get(f"/offers?{MARKETING}").get_data(as_text=True)
+    cards = re.findall(r"<article.*?</article>", html, re.S)
+    assert cards and all(len(re.findall(r"<a |<button|<input", card)) == 1 for card in cards)
+    (live,) = [c for c in cards if "Live Raw GBP" in c]
+    (href,) = re.findall(r'href="([^"]+)"', live)
+    assert query_of(href.replace("&amp;", "&")) == {
+        "offer": "live-raw-gbp", "utm_source": "google", "utm_medium": "cpc",
+        "utm_campaign": "spring-promo", "ref": "ACME", "lang": "en"}
     assert "staff-hidden-usd" not in html
 
 
@@ -155,7 +159,11 @@ def test_unknown_or_disabled_campaign_lands_on_register_with_a_notice(app, clien
     response = client.get(f"/go/{code}", follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and response.request.path == "/register"
-    assert "That campaign link is no longer valid" in html and checked_offer(html) is None
+    # Nothing of the dead campaign is kept: the offer is the plain sign-up's default.
+    assert "That campaign link is no longer valid" in html
+    with app.app_context():
+        first_demo = next(o for o in offers.visible_offers() if o.demo)
+    assert checked_offer(html) == first_demo.uuid
 
 
 def test_hidden_offer_is_offered_only_through_a_campaign_that_allows_it(app, trader, sb):
