@@ -42,12 +42,11 @@ def check(config) -> None:
         raise RuntimeError(f"BRAND_PRIMARY_COLOR must be a colour like #0b5cad or #06c, "
                            f"not {colour!r}")
     logo = config.get("BRAND_LOGO_URL")
-    # The CSP lets pages load images from the portal's own address only.
+    # A path on the portal, an https address (its origin joins the CSP's img-src) or data:.
     if logo and not (logo.startswith("/") and not logo.startswith("//")
-                     or logo.startswith("data:image/")):
+                     or logo.startswith("data:image/") or logo.startswith("https://")):
         raise RuntimeError("BRAND_LOGO_URL must be a path on the portal's own address (like "
-                           "/static/logo.svg) or a data:image/ URL: the Content-Security-Policy "
-                           "loads images from nowhere else")
+                           "/static/logo.svg), an https:// address or a data:image/ URL")
     for name in URL_SETTINGS:
         value = config.get(name)
         if value and urlsplit(value).scheme not in {"http", "https"}:

@@ -18,15 +18,16 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def content_security_policy(platform_url: str) -> str:
+def content_security_policy(platform_url: str, logo_url: str | None = None) -> str:
     """The CSP: only our own scripts and styles; forms may post to us and redirect to the
-    platform."""
+    platform; images from us, and the brand's logo from where it is served."""
     form_action = " ".join(filter(None, ["'self'", _origin(platform_url)]))
+    img_src = " ".join(filter(None, ["'self' data:", _origin(logo_url or "")]))
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        f"img-src {img_src}",
         "object-src 'none'",
         "base-uri 'self'",
         f"form-action {form_action}",
@@ -37,7 +38,7 @@ def content_security_policy(platform_url: str) -> str:
 def init_security(app: Flask) -> None:
     """Security headers on every response, the CSRF check on every form post; proxy headers
     trusted only when configured."""
-    csp = content_security_policy(app.config["PLATFORM_URL"])
+    csp = content_security_policy(app.config["PLATFORM_URL"], app.config.get("BRAND_LOGO_URL"))
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

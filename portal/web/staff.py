@@ -13,7 +13,7 @@ from flask import (Blueprint, Response, current_app, flash, g, redirect, render_
 
 from ..brokerapi import BrokerError
 from ..i18n import gettext as _
-from ..services import campaigns, funnel, offers, staff
+from ..services import attribution, campaigns, funnel, offers, staff
 from ..services.campaigns import CampaignError
 from . import limits
 from .auth import actor, safe_next
@@ -147,7 +147,7 @@ def links():
     _choices(form)
     status = 200
     if form.validate_on_submit():
-        utm = {name: getattr(form, name).data or None for name in campaigns.UTM}
+        utm = {name: getattr(form, name).data or None for name in attribution.UTM}
         try:
             made = campaigns.add_campaign(form.code.data, offer=form.offer.data or None,
                                           partner=form.partner.data or None, **utm)

@@ -69,7 +69,7 @@ def test_the_colour_comes_from_a_cached_stylesheet_never_an_inline_style(branded
     ("BRAND_PRIMARY_COLOR", "red", "BRAND_PRIMARY_COLOR must be a colour like #0b5cad"),
     ("BRAND_PRIMARY_COLOR", "#12345", "BRAND_PRIMARY_COLOR must be a colour like #0b5cad"),
     ("BRAND_PRIMARY_COLOR", "#fff;}body{x", "BRAND_PRIMARY_COLOR must be a colour"),
-    ("BRAND_LOGO_URL", "https://cdn.example/logo.png", "BRAND_LOGO_URL must be a path"),
+    ("BRAND_LOGO_URL", "http://cdn.example/logo.png", "BRAND_LOGO_URL must be a path"),
     ("BRAND_LOGO_URL", "//cdn.example/logo.png", "BRAND_LOGO_URL must be a path"),
     ("TERMS_URL", "javascript:alert(1)", "TERMS_URL must be an http or https address"),
 ])
@@ -153,3 +153,14 @@ def test_a_campaign_without_a_partner_shows_its_name(app, client):
 def test_a_hand_typed_partner_code_shows_no_headline(client):
     html = client.get("/register?ref=EVIL&utm_campaign=Free+money").get_data(as_text=True)
     assert "campaign-headline" not in html
+
+
+def test_a_logo_on_the_brands_own_https_host_is_allowed_by_the_csp(
+        sb, tmp_path):
+    app = make_app(sb, f"sqlite:///{tmp_path / 'portal.db'}",
+                   BRAND_LOGO_URL="https://cdn.acme.example/logo.svg")
+    response = app.test_client().get("/offers")
+    csp = response.headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://cdn.acme.example" in csp
+    assert 'src="https://cdn.acme.example/logo.svg"' in response.get_data(as_text=True)
+    app.extensions["broker"].close()

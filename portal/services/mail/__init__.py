@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from ...config import DEVELOPMENT_URL
+
 from .base import MailError, Mailer
 from .folder import FolderMailer, StoredMail
 from .smtp import SMTPMailer
@@ -43,6 +45,14 @@ def _locale(language: str | None) -> str:
     return language if language in config["LANGUAGES"] else config["DEFAULT_LANGUAGE"]
 
 
+def _logo(config) -> str | None:
+    """The brand's logo as a mail client can load it: a path on the portal made absolute."""
+    logo = config.get("BRAND_LOGO_URL")
+    if logo and logo.startswith("/"):
+        return (config.get("PORTAL_URL") or DEVELOPMENT_URL) + logo
+    return logo
+
+
 def compose(to: str, template: str, subject, language: str | None = None,
             **context) -> EmailMessage:
     """Render ``mail/<template>.txt`` and ``.html`` in the trader's language into one message."""
@@ -50,7 +60,8 @@ def compose(to: str, template: str, subject, language: str | None = None,
     with force_locale(_locale(language)):
         subject_text = str(subject)
         text = render_template(f"mail/{template}.txt", subject=subject_text, **context)
-        html = render_template(f"mail/{template}.html", subject=subject_text, **context)
+        html = render_template(f"mail/{template}.html", subject=subject_text,
+                               mail_logo=_logo(config), **context)
     message = EmailMessage()
     message["Subject"] = subject_text
     message["From"] = config["MAIL_FROM"]
