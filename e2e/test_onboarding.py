@@ -34,15 +34,15 @@ def test_sign_up_with_a_demo_offer_lists_the_funded_account_and_starts_trading(
     expect(PlatformPage(page).logged_in_as(trader.email)).to_be_visible()
 
 
-def test_sign_up_with_a_live_offer_lists_the_account_with_a_deposit_link(page: Page, local):
-    """A live sign-up shows a Live account at 0.00 with "Deposit" pointing at the broker."""
+def test_sign_up_with_a_live_offer_lists_the_account_with_a_fund_link(page: Page, local):
+    """A live sign-up shows a Live account at 0.00 with "Fund" pointing at the broker."""
     sign_up(page, LIVE_OFFER, tag="live")
     accounts = AccountsPage(page)
     card = accounts.account_cards().first
     expect(accounts.account_cards()).to_have_count(1)
     expect(card).to_contain_text(re.compile(r"Type\s*Live\b"))
     expect(card).to_contain_text(re.compile(r"Balance\s*0\.00"))
-    expect(card.get_by_role("link", name="Deposit")).to_have_attribute(
+    expect(card.get_by_role("link", name="Fund")).to_have_attribute(
         "href", f"{local.sandbox_url}/deposit")
 
 
