@@ -40,8 +40,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def register_page_facts() -> tuple:
-    """What an anonymous register page shows besides its offer and language arguments."""
-    return offers.catalogue().version, links.consent_due(), links.allowed_hidden_offer()
+    """What an anonymous register page shows besides its offer and language arguments: the
+    visitor's campaign headline too, since the page is kept for every campaign link."""
+    return (offers.catalogue().version, links.consent_due(), links.allowed_hidden_offer(),
+            links.campaign_headline())
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -164,3 +164,18 @@ def test_a_logo_on_the_brands_own_https_host_is_allowed_by_the_csp(
     assert "img-src 'self' data: https://cdn.acme.example" in csp
     assert 'src="https://cdn.acme.example/logo.svg"' in response.get_data(as_text=True)
     app.extensions["broker"].close()
+
+
+def test_a_cached_register_page_never_shows_one_visitors_headline_to_another(app):
+    """The register page is kept for every campaign link; whom a visitor was invited by is
+    theirs alone."""
+    with app.app_context():
+        campaigns.add_partner("ACME", PARTNER_TA, name="Acme")
+        link = campaigns.deep_link(campaigns.add_campaign(
+            "spring", offer="live-raw-gbp", partner="ACME", utm_campaign="spring-promo"))
+    invited = app.test_client()
+    assert "Invited by Acme" in invited.get(link).get_data(as_text=True)
+    stranger = app.test_client().get("/register?offer=live-raw-gbp").get_data(as_text=True)
+    assert "Invited by" not in stranger and "campaign-headline" not in stranger
+    assert "Invited by Acme" in invited.get("/register?offer=live-raw-gbp").get_data(
+        as_text=True)
