@@ -180,15 +180,23 @@ class SignupSource:
 NO_SOURCE = SignupSource(first={}, last={})
 
 
+def credited(state: Mapping | None) -> tuple[Campaign | None, Partner | None, str | None]:
+    """The visitor's active campaign and partner, from the last touch, then the first; and the
+    partner code they came with (the campaign's active partner stands in for an unknown one)."""
+    touches = _touches(state)
+    campaign = next(filter(None, (find_campaign(t.get("cmp")) for t in touches)), None)
+    given = next((t["ref"] for t in touches if t.get("ref")), None)
+    partner = find_partner(given) or (campaign.partner if campaign and campaign.partner
+                                      and campaign.partner.active else None)
+    return campaign, partner, given
+
+
 def for_signup(state: Mapping | None) -> SignupSource | None:
     """Resolve campaign and partner from the last touch, then the first."""
     touches = _touches(state)
     if not touches:
         return None
-    campaign = next(filter(None, (find_campaign(t.get("cmp")) for t in touches)), None)
-    given = next((t["ref"] for t in touches if t.get("ref")), None)
-    partner = find_partner(given) or (campaign.partner if campaign and campaign.partner
-                                      and campaign.partner.active else None)
+    campaign, partner, given = credited(state)
     return SignupSource(
         first=dict(state["first"]), last=dict(state.get("last") or state["first"]),
         visitor=state.get("v"), campaign_code=campaign.code if campaign else None,

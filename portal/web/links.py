@@ -108,12 +108,7 @@ def campaign_headline() -> str | None:
 
 
 def _headline(state: dict) -> str | None:
-    touches = [t for t in (state.get("last"), state.get("first")) if isinstance(t, dict)]
-    campaign = next(filter(None, (attribution.find_campaign(t.get("cmp")) for t in touches)),
-                    None)
-    partner = next(filter(None, (attribution.find_partner(t.get("ref")) for t in touches)), None)
-    if partner is None and campaign is not None and campaign.partner is not None:
-        partner = campaign.partner if campaign.partner.active else None
+    campaign, partner, _given = attribution.credited(state)
     if partner is not None and partner.name:
         return _("Invited by %(partner)s", partner=partner.name)
     name = campaign.utm_campaign if campaign is not None else None
