@@ -64,10 +64,8 @@ def confirm():
     if not accounts.key_is_theirs(current_user, form.key.data):  # e.g. a page from before a deploy
         return _confirm_again(form.offer.data)
     sent = accounts.request_for_key(form.key.data)
-    if sent is not None and sent.user_id == current_user.id and not sent.failed:
-        flash(_("You have already asked for this account."), "info")  # Back, then sent again
-        return redirect(url_for("accounts.index", login=sent.login) if sent.login
-                        else url_for("accounts.index"), 303)
+    if _asked_before(sent):  # Back, then sent again
+        return _already_asked(sent, 303)
     offer = offers.find_visible(form.offer.data)
     try:
         opened = accounts.open_trading_account(current_user, form.offer.data, form.key.data,
@@ -111,6 +109,17 @@ def _confirm_again(offer_uuid: str):
     return redirect(url_for("accounts.confirm", offer=offer_uuid))
 
 
+def _asked_before(sent) -> bool:
+    """The key's request is this trader's and was not refused: it must not be sent again."""
+    return sent is not None and sent.user_id == current_user.id and not sent.failed
+
+
+def _already_asked(sent, code: int = 302):
+    flash(_("You have already asked for this account."), "info")
+    return redirect(url_for("accounts.index", login=sent.login) if sent.login
+                    else url_for("accounts.index"), code)
+
+
 def _confirm_page(offer_ref: str | None, key: str):
     """The confirm step. Its key is in the address, so Back, reload or a second tab show the
     same form, and sending it twice opens one account; once it was sent, the page says so."""
@@ -120,10 +129,8 @@ def _confirm_page(offer_ref: str | None, key: str):
         return redirect(url_for("accounts.new"))
     key = key if accounts.key_is_theirs(current_user, key) else ""
     sent = accounts.request_for_key(key) if key else None
-    if sent is not None and sent.user_id == current_user.id and not sent.failed:
-        flash(_("You have already asked for this account."), "info")
-        return redirect(url_for("accounts.index", login=sent.login) if sent.login
-                        else url_for("accounts.index"))
+    if _asked_before(sent):
+        return _already_asked(sent)
     if not key or sent is not None:  # none, not theirs, or refused before
         return redirect(url_for("accounts.confirm", offer=offer.uuid,
                                 key=accounts.new_request_key(current_user)))
