@@ -10,7 +10,7 @@ import segno
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import StaffUser
+from ..models import PortalUser, StaffUser
 from . import audit, funnel, passwords
 
 
@@ -18,13 +18,9 @@ class StaffError(Exception):
     """A staff command that cannot be carried out; the message says why."""
 
 
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 def add(email: str, password: str) -> StaffUser:
     """Create an active staff account; the password follows the traders' rule."""
-    email = normalize_email(email)
+    email = PortalUser.normalize_email(email)
     if "@" not in email or len(email) > 254:
         raise StaffError(f"{email!r} is not an email address")
     found = passwords.problems(password)
@@ -48,7 +44,8 @@ def every() -> list[StaffUser]:
 
 def disable(email: str) -> StaffUser:
     """Stop an account logging in, and end the sessions it already has."""
-    staff = db.session.scalar(db.select(StaffUser).filter_by(email=normalize_email(email)))
+    email = PortalUser.normalize_email(email)
+    staff = db.session.scalar(db.select(StaffUser).filter_by(email=email))
     if staff is None:
         raise StaffError(f"no staff account {email!r}")
     staff.active = False
@@ -59,7 +56,7 @@ def disable(email: str) -> StaffUser:
 
 def log_in(email: str, password: str, actor: audit.Actor) -> StaffUser | None:
     """The active account with this email and password, or None; either way audited."""
-    email = normalize_email(email)
+    email = PortalUser.normalize_email(email)
     staff = db.session.scalar(db.select(StaffUser).filter_by(email=email))
     known = staff is not None and staff.active
     if passwords.verify(staff.password_hash if known else None, password):
