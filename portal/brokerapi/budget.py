@@ -45,8 +45,7 @@ class Budget:
         """Take one request slot now and return 0, or return the seconds until one frees up."""
         if self._window.hit(self._item, *self._keys):
             return 0.0
-        reset = self._window.get_window_stats(self._item, *self._keys).reset_time
-        return max(0.001, reset - time.time())
+        return _until(self._window.get_window_stats(self._item, *self._keys).reset_time)
 
     def used(self) -> int:
         return self.per_minute - self.room()
@@ -59,9 +58,12 @@ class Budget:
         """Seconds until a slot is free: 0 while there is room, else until the oldest request
         in the window leaves it."""
         stats = self._window.get_window_stats(self._item, *self._keys)
-        if stats.remaining > 0:
-            return 0.0
-        return max(0.001, stats.reset_time - time.time())
+        return 0.0 if stats.remaining > 0 else _until(stats.reset_time)
+
+
+def _until(reset_time: float) -> float:
+    """Seconds until the window's oldest request leaves it (never 0: there is no slot now)."""
+    return max(0.001, reset_time - time.time())
 
 
 def make_budget(redis_url: str | None, token: str, per_minute: int) -> Budget:
