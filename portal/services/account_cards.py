@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
-from urllib.parse import quote
 
 from ..brokerapi import BrokerError, Offer
 from ..extensions import cache
@@ -118,11 +117,6 @@ def _first_live_offers() -> dict[str, Offer]:
     for offer in at_once + live:
         found.setdefault(offer.currency, offer)
     return found
-
-
-def deposit_url(template: str, login: str) -> str:
-    """``DEPOSIT_URL`` with ``{login}`` filled in (URL-encoded); without it, as it is."""
-    return template.replace("{login}", quote(login, safe="")) if template else ""
 
 
 def _seen_key(user: PortalUser) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import current_app
-
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..models import PortalUser
@@ -45,13 +43,9 @@ def account_opened(user: PortalUser, request) -> bool:
     Never raises: the account exists at the broker already, and a mail problem must not turn
     that into an error page or a retried request.
     """
-    # account_cards imports accounts, whose finish() calls this: imported here, not above.
-    from .account_cards import deposit_url
-
     try:
         offer = next((o for o in offers.all_offers() if o.uuid == request.offer_uuid), None)
         login = request.login or ""
-        deposit = current_app.config.get("DEPOSIT_URL") or ""
         metatrader = bool(offer and offer.is_metatrader)
         return mail.send_quietly(
             user.email, "account_opened", ACCOUNT_OPENED, user.language, name=user.first_name,
@@ -61,8 +55,7 @@ def account_opened(user: PortalUser, request) -> bool:
             server=offer.system.name if offer and offer.system else "",
             metatrader=offer.system_type[-1] if metatrader else "",
             platform_url=platform.platform_url(),
-            fund_url=deposit_url(deposit, login) if login and offer
-            and not offer.demo else "",
+            fund_url=platform.deposit_url(login) if login and offer and not offer.demo else "",
             accounts_url=links.external_url("accounts.index"),
         )
     except Exception:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from enum import Enum
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import current_app
 
@@ -53,6 +53,13 @@ SIGNUP_TOKEN_TTL = 25  # seconds; Broker-API tokens are short-lived
 def keep_signup_token(user, token: str) -> None:
     """Keep the token the sign-up returned for one "Start trading" click, never in a page."""
     cache.backend.set(f"signup-token:{user.id}", token, SIGNUP_TOKEN_TTL)
+
+
+def deposit_url(login: str) -> str:
+    """Where a live account is funded: ``DEPOSIT_URL`` with ``{login}`` filled in
+    (URL-encoded); without the placeholder, the address as it is."""
+    template = current_app.config.get("DEPOSIT_URL") or ""
+    return template.replace("{login}", quote(login or "", safe=""))
 
 
 def platform_url(token: str | None = None) -> str:

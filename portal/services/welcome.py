@@ -27,7 +27,7 @@ def send_welcome(user: PortalUser) -> bool:
         return mail.send_quietly(
             user.email, "welcome", SUBJECT, user.language, user=user, name=user.first_name,
             rows=rows,
-            platform_url=platform.platform_url(), deposit_url=config["DEPOSIT_URL"],
+            platform_url=platform.platform_url(), deposit_url=platform.deposit_url,
             kyc_url=config.get("KYC_URL") or None,
             accounts_url=links.external_url("accounts.index"),
             confirm_url=trader_mail.confirmation_url(user),

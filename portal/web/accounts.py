@@ -1,7 +1,7 @@
 """The trader's trading accounts, opening another one, and the platform button."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..brokerapi import BrokerError
@@ -25,8 +25,7 @@ def index():
                            just_registered=bool(request.args.get("new")),
                            no_trading_account=cards.state in (account_cards.NONE,
                                                               account_cards.PENDING),
-                           deposit_url=lambda login: account_cards.deposit_url(
-                               current_app.config["DEPOSIT_URL"], login))
+                           deposit_url=platform.deposit_url)
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])

@@ -93,3 +93,11 @@ def test_the_welcome_html_links_by_buttons_and_the_text_part_keeps_the_addresses
                      r'<font color="#ffffff"><b>Confirm my email address</b>', html)
     assert "http" not in re.sub(r"<[^>]+>", " ", html)
     assert link(message, "/confirm/") and "https://pay.example/deposit" in text_of(message)
+
+
+def test_the_welcome_deposit_link_carries_the_live_login(app, trader, inbox, sb):
+    app.config["DEPOSIT_URL"] = "https://pay.example/fund?account={login}"
+    trader.register(email="fund@example.com", offer=seed.OFFER_LIVE_USD)
+    text = text_of(welcome(inbox, "fund@example.com"))
+    (login,) = broker_logins(sb, "fund@example.com")
+    assert f"Deposit funds: https://pay.example/fund?account={login}" in text
