@@ -1,6 +1,5 @@
-"""The process's redis-py client; a small TTL cache of JSON values, shared through Redis when
-REDIS_URL is set (process memory otherwise); and a bounded map for what one process works out and
-keeps."""
+"""The process's redis-py client, the storage the ``limits`` library counts in, and a small TTL
+cache of JSON values, shared through Redis when REDIS_URL is set (process memory otherwise)."""
 from __future__ import annotations
 
 import json
@@ -11,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 import redis
+from limits.storage import storage_from_string
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -33,23 +33,11 @@ def redis_client(url: str) -> redis.Redis:
         retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)))
 
 
-class BoundedMap:
-    """Values a process can always work out again, at most ``size`` of them (the oldest is
-    dropped first); safe across threads."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._data: dict[Any, Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any | None:
-        return self._data.get(key)
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            while len(self._data) >= self.size:
-                del self._data[next(iter(self._data))]
-            self._data[key] = value
+def limits_storage(url: str | None):
+    """Storage for the ``limits`` library: Redis through this process's pool, else memory."""
+    if url:
+        return storage_from_string(url, connection_pool=redis_client(url).connection_pool)
+    return storage_from_string("memory://")
 
 
 class CacheUnavailable(Exception):

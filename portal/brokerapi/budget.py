@@ -21,10 +21,9 @@ import hashlib
 import time
 
 from limits import RateLimitItemPerSecond
-from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from ..cache import redis_client
+from ..cache import limits_storage
 
 WINDOW_SECONDS = 61
 PATIENCE = 0.5
@@ -68,9 +67,4 @@ def _until(reset_time: float) -> float:
 
 def make_budget(redis_url: str | None, token: str, per_minute: int) -> Budget:
     """The budget for this configuration."""
-    if redis_url:
-        storage = storage_from_string(redis_url,
-                                      connection_pool=redis_client(redis_url).connection_pool)
-    else:
-        storage = storage_from_string("memory://")
-    return Budget(storage, token, per_minute)
+    return Budget(limits_storage(redis_url), token, per_minute)

@@ -20,11 +20,10 @@ from functools import lru_cache, wraps
 from flask import Flask, current_app, flash, request
 from flask_login import current_user
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-from ..cache import answering, redis_client
+from ..cache import answering, limits_storage
 from ..i18n import gettext as _
 from .formatting import duration
 
@@ -85,11 +84,7 @@ class Limits:
     """
 
     def __init__(self, redis_url: str | None):
-        if redis_url:
-            self.storage = storage_from_string(
-                redis_url, connection_pool=redis_client(redis_url).connection_pool)
-        else:
-            self.storage = storage_from_string("memory://")
+        self.storage = limits_storage(redis_url)
         self.window = FixedWindowRateLimiter(self.storage)
 
     def wait(self, endpoint: str, only: tuple[str, ...] = (), count: bool = True) -> int:
