@@ -68,5 +68,15 @@ def verify(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def verify_and_upgrade(holder, password: str) -> bool:
+    """Check ``password`` against ``holder.password_hash`` (a dummy hash, in the same time,
+    when there is no holder); on success, hash it again if the hashing parameters changed."""
+    if not verify(holder.password_hash if holder is not None else None, password):
+        return False
+    if needs_rehash(holder.password_hash):
+        holder.password_hash = hash_password(password)
+    return True
+
+
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)

@@ -58,10 +58,8 @@ def log_in(email: str, password: str, actor: audit.Actor) -> StaffUser | None:
     """The active account with this email and password, or None; either way audited."""
     email = PortalUser.normalize_email(email)
     staff = db.session.scalar(db.select(StaffUser).filter_by(email=email))
-    known = staff is not None and staff.active
-    if passwords.verify(staff.password_hash if known else None, password):
-        if passwords.needs_rehash(staff.password_hash):
-            staff.password_hash = passwords.hash_password(password)
+    if passwords.verify_and_upgrade(staff if staff is not None and staff.active else None,
+                                    password):
         audit.record("staff_login", actor, email=email)
         db.session.commit()
         return staff

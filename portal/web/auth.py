@@ -154,19 +154,13 @@ def login():
         form.next.data = safe_next(request.args.get("next"))
     failed, status, headers = False, 200, {}
     valid = form.validate_on_submit()
-    if valid:  # counted before the password is checked; a success is given back below
-        per_ip = limits.wait("LOGIN_LIMIT_PER_IP")
-        seconds = max(per_ip, limits.wait("LOGIN_LIMIT_PER_EMAIL", count=not per_ip))
-    else:
-        seconds = 0
+    seconds = limits.login_wait("LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_EMAIL") if valid else 0
     if seconds:
         status, headers = 429, limits.refused(seconds)
     elif valid:
         email = PortalUser.normalize_email(form.email.data)
         user = db.session.scalar(db.select(PortalUser).filter_by(email=email))
-        if passwords.verify(user.password_hash if user else None, form.password.data):
-            if passwords.needs_rehash(user.password_hash):
-                user.password_hash = passwords.hash_password(form.password.data)
+        if passwords.verify_and_upgrade(user, form.password.data):
             audit.record("login", actor(), user=user)
             db.session.commit()
             limits.refund("LOGIN_LIMIT_PER_EMAIL")  # only failed logins count against an email

@@ -150,6 +150,15 @@ def wait(*only: str, count: bool = True) -> int:
     return current_app.extensions["portal_limits"].wait(request.endpoint, only, count)
 
 
+def login_wait(per_ip: str, per_email: str) -> int:
+    """For a login form: seconds to wait under its per-IP and per-email limits. The login is
+    counted before its password is checked, so guesses sent at once cannot all slip through;
+    one the IP limit refuses is not counted against the email. A success is given back with
+    ``refund(per_email)``."""
+    by_ip = wait(per_ip)
+    return max(by_ip, wait(per_email, count=not by_ip))
+
+
 def refund(*only: str) -> None:
     """For a form view: this submission does not count against the named limits after all."""
     current_app.extensions["portal_limits"].refund(request.endpoint, only)

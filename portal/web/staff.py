@@ -52,10 +52,8 @@ def login():
     next_page = safe_next(request.values.get("next"))
     failed, status, headers = False, 200, {}
     valid = form.validate_on_submit()
-    seconds = 0
-    if valid:  # counted before the password is checked; a success is given back below
-        per_ip = limits.wait("STAFF_LOGIN_LIMIT_PER_IP")
-        seconds = max(per_ip, limits.wait("STAFF_LOGIN_LIMIT_PER_EMAIL", count=not per_ip))
+    seconds = (limits.login_wait("STAFF_LOGIN_LIMIT_PER_IP", "STAFF_LOGIN_LIMIT_PER_EMAIL")
+               if valid else 0)
     if seconds:
         status, headers = 429, limits.refused(seconds)
     elif valid:
