@@ -28,7 +28,11 @@ from . import attribution
 log = logging.getLogger("portal.landings")
 
 PENDING = "landings:pending"
-FLUSHING = "landings:flushing:"  # a batch being written; left for the next flush if that failed
+# A batch being written: "landings:flushing:<unix time>:<random>". One whose writer died (or
+# whose write failed) is taken by a later flush once it is older than ABANDONED_SECONDS; a
+# younger one is another worker's, still being written.
+FLUSHING = "landings:flushing:"
+ABANDONED_SECONDS = 300
 FLUSH_SECONDS = 10.0
 
 
@@ -60,22 +64,35 @@ class RedisCounts:
 
     def __init__(self, url: str):
         self._redis = redis_client(url)
+        self._looked_at = 0.0  # when this process last looked for abandoned batches
 
     def add(self, field: str) -> None:
         self._redis.hincrby(PENDING, field, 1)
 
     def batches(self):
-        """Each batch to write, and how to forget it once written (left-over batches first)."""
-        leftovers = list(self._redis.scan_iter(f"{FLUSHING}*", count=100))
-        batch = f"{FLUSHING}{secrets.token_hex(8)}"
-        try:
-            self._redis.rename(PENDING, batch)
-            leftovers.append(batch.encode())
-        except redis.ResponseError:  # nothing counted since the last flush
-            pass
-        for key in leftovers:
+        """Each batch this flush writes, and how to forget it once written: what was counted
+        since the last flush, then the batches dead writers left (looked for once a minute)."""
+        now = time.time()
+        mine = [key for key in (self._take(PENDING, now),) if key]
+        if now - self._looked_at >= 60:
+            self._looked_at = now
+            for key in self._redis.scan_iter(f"{FLUSHING}*", count=100):
+                stamp = key.decode()[len(FLUSHING):].partition(":")[0]
+                if stamp.isdigit() and now - int(stamp) >= ABANDONED_SECONDS:
+                    mine += [taken for taken in (self._take(key, now),) if taken]
+        for key in mine:
             counts = {k.decode(): int(v) for k, v in self._redis.hgetall(key).items()}
             yield counts, lambda key=key: self._redis.delete(key)
+
+    def _take(self, key, now: float) -> str | None:
+        """Rename ``key`` to a batch of this flush's own (atomic: of several flushers, one gets
+        it); None when it is gone (nothing counted, or taken by another)."""
+        batch = f"{FLUSHING}{int(now)}:{secrets.token_hex(8)}"
+        try:
+            self._redis.rename(key, batch)
+        except redis.ResponseError:
+            return None
+        return batch
 
     @staticmethod
     def due() -> bool:

@@ -1,6 +1,9 @@
 """Landings are counted exactly, and an anonymous page view writes nothing to the database."""
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 import redis
 
@@ -80,3 +83,25 @@ def test_the_worker_writes_what_every_process_counted_in_redis(sb, tmp_path):
     assert [(r.source, r.landings) for r in rows] == [("newsletter / email", 6)]
     for app in (one, two):
         app.extensions["broker"].close()
+
+
+def test_a_batch_another_worker_is_writing_is_not_counted_twice_but_an_abandoned_one_is_taken(
+        sb, tmp_path):
+    """Two workers on one Redis: the batch one renamed away and is writing is not the other's
+    to take; a batch a dead worker left behind is written, once."""
+    if not answers(6379):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    app = make_app(sb, f"sqlite:///{tmp_path / 'shared.db'}", REDIS_URL=REDIS_URL)
+    field = json.dumps(["2026-12-06", "(none)", "newsletter", "email"])
+    now = int(time.time())
+    store.hset(f"{landings.FLUSHING}{now}:busy", field, 5)  # another worker writes it now
+    store.hset(f"{landings.FLUSHING}{now - 3600}:dead", field, 7)  # left by a dead worker
+    with app.app_context():
+        assert landings.flush() == 7
+        assert landings.flush() == 0
+        rows = funnel.funnel()
+    assert [(r.source, r.landings) for r in rows] == [("newsletter / email", 7)]
+    assert store.exists(f"{landings.FLUSHING}{now}:busy")
+    app.extensions["broker"].close()
