@@ -1,18 +1,23 @@
 """Landings counted per day and channel without a database write per visit.
 
-A landing adds one to a counter: a Redis hash when REDIS_URL is set, process memory otherwise.
-The counts reach the ``landing_counts`` table in batches: the worker flushes Redis every few
-seconds; without Redis each process flushes its own counts at most every FLUSH_SECONDS (on a
-later landing, and at exit). The funnel flushes before it reads, so its figures are exact.
+A landing adds one to a tally in process memory. With REDIS_URL set, a thread of each process
+moves its tally into a Redis hash shared by all of them every PUSH_SECONDS, in one round trip
+(and at exit), so a landing waits for no Redis answer; the worker writes the hash to the
+``landing_counts`` table every few seconds. Without Redis each process writes its own tally at
+most every FLUSH_SECONDS (on a later landing, and at exit). The funnel writes what is pending
+first, so its figures are exact; another process's landings of the last PUSH_SECONDS reach it
+on its next report. A process that is killed (not stopped) loses its last PUSH_SECONDS of counts.
 """
 from __future__ import annotations
 
 import atexit
 import json
 import logging
+import os
 import secrets
 import threading
 import time
+import weakref
 from collections import Counter
 from datetime import date
 
@@ -34,6 +39,7 @@ PENDING = "landings:pending"
 FLUSHING = "landings:flushing:"
 ABANDONED_SECONDS = 300
 FLUSH_SECONDS = 10.0
+PUSH_SECONDS = 1.0
 
 
 class MemoryCounts:
@@ -48,6 +54,10 @@ class MemoryCounts:
         with self._lock:
             self._counts[field] += 1
 
+    def add_all(self, counts: dict[str, int]) -> None:
+        with self._lock:
+            self._counts.update(counts)
+
     def batches(self):
         with self._lock:
             taken, self._counts = self._counts, Counter()
@@ -60,18 +70,48 @@ class MemoryCounts:
 
 
 class RedisCounts:
-    """Counts shared by every process in one Redis hash; a flush renames it away atomically."""
+    """Counts shared by every process in one Redis hash; a flush renames it away atomically.
+
+    A landing only adds to this process's tally; ``push`` moves the tally into the hash.
+    """
 
     def __init__(self, url: str):
         self._redis = redis_client(url)
+        self._tally = MemoryCounts()
+        self._pusher = 0  # the pid whose pushing thread runs (a fork starts its own)
+        self._starting = threading.Lock()
         self._looked_at = 0.0  # when this process last looked for abandoned batches
 
     def add(self, field: str) -> None:
-        self._redis.hincrby(PENDING, field, 1)
+        self._tally.add(field)
+        if self._pusher != os.getpid():
+            self._start_pushing()
+
+    def _start_pushing(self) -> None:
+        with self._starting:
+            if self._pusher == os.getpid():
+                return  # another thread of this process just started it
+            self._pusher = os.getpid()
+            threading.Thread(target=_push_every, args=(weakref.ref(self),), daemon=True,
+                             name="landing-counts").start()
+            atexit.register(_push_at_exit, weakref.ref(self))
+
+    def push(self) -> None:
+        """This process's tally into the shared hash, in one transaction (all or nothing)."""
+        for taken, _forget in self._tally.batches():
+            try:
+                with self._redis.pipeline(transaction=True) as pipe:
+                    for field, n in taken.items():
+                        pipe.hincrby(PENDING, field, n)
+                    pipe.execute()
+            except redis.RedisError:
+                self._tally.add_all(taken)  # tried again on the next push
+                raise
 
     def batches(self):
         """Each batch this flush writes, and how to forget it once written: what was counted
         since the last flush, then the batches dead writers left (looked for once a minute)."""
+        self.push()
         now = time.time()
         mine = [key for key in (self._take(PENDING, now),) if key]
         if now - self._looked_at >= 60:
@@ -145,6 +185,29 @@ def _add(day: date, campaign: str, source: str, medium: str, n: int) -> None:
             return
         except IntegrityError:
             continue  # created meanwhile: add to it
+
+
+def _push_every(counts_ref) -> None:
+    """A process's pushing thread; it ends with the counts it pushes (a test's app)."""
+    while True:
+        time.sleep(PUSH_SECONDS)
+        counts = counts_ref()
+        if counts is None:
+            return
+        try:
+            counts.push()
+        except redis.RedisError:
+            log.warning("landing counts not moved to Redis; trying again", exc_info=True)
+        del counts
+
+
+def _push_at_exit(counts_ref) -> None:
+    counts = counts_ref()
+    if counts is not None:
+        try:
+            counts.push()
+        except redis.RedisError:  # the process is ending; the log says what was lost
+            log.exception("landing counts not moved to Redis at exit")
 
 
 def _flush_at_exit(app: Flask) -> None:
