@@ -12,7 +12,7 @@ from e2e.checks import OVERFLOW_JS
 from e2e.locations import SCREENSHOTS
 from e2e.pages import (AccountsPage, EditProfilePage, Header, MyDataPage, ProfilePage,
                        RegisterPage)
-from e2e.pages.marketing import ConsentBanner
+from e2e.pages.marketing import ConsentBanner, CookieChoicesPage
 from e2e.support import DEMO_OFFER, PASSWORD
 
 SMALL_PHONE = {"width": 375, "height": 667}
@@ -144,16 +144,37 @@ def test_a_cookie_choice_made_with_the_keyboard_leaves_the_focus_on_the_content(
 
 @pytest.mark.destructive
 def test_cookie_choice_works_without_javascript(new_context):
-    """With JavaScript off, Accept still posts the form and the banner does not come back."""
+    """With JavaScript off, Accept opens the cookie page (its form has the CSRF token); its
+    Accept keeps the choice, leads back, and the banner does not come back."""
     page = new_context(java_script_enabled=False).new_page()
     register = RegisterPage(page)
     register.open()
     banner = ConsentBanner(page)
     banner.accept()
+    choices = CookieChoicesPage(page)
+    expect(choices.heading).to_be_visible()
+    expect(choices.accept_button).to_be_focused()  # the answer chosen in the banner, ready
+    choices.accept_button.click()
     expect(register.heading).to_be_visible()
     expect(banner.region).to_have_count(0)
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert cookies.get("portal_consent") == "yes" and "portal_attribution" in cookies
+
+
+@pytest.mark.destructive
+def test_an_answer_is_changed_on_the_cookie_page_from_the_footer(page: Page):
+    """Accepted in the banner, declined later from the footer's "Cookie choices"."""
+    page.goto("/offers?utm_source=newsletter")
+    ConsentBanner(page).accept()
+    expect(ConsentBanner(page).region).to_have_count(0)
+    choices = CookieChoicesPage(page)
+    choices.open_from_footer()
+    expect(choices.main.get_by_text("You accepted this cookie.")).to_be_visible()
+    choices.decline_button.click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Cookie choices")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["portal_consent"]["value"] == "no" and "portal_attribution" not in cookies
+    assert cookies["portal_visit"]["expires"] == -1  # kept for this browser session only
 
 
 PHONE = {"width": 390, "height": 844}

@@ -86,6 +86,7 @@ STOPS = [
     Stop("forgot-password", _goto("/password/forgot")),
     Stop("forgot-password-sent", _forgot_sent, destructive=True),
     Stop("claim-request", _goto("/claim")),
+    Stop("cookie-choices", _goto("/consent?choice=accept&next=/offers")),
     Stop("link-invalid", _goto("/password/reset/not-a-real-token")),
     Stop("not-found", _goto("/no-such-page")),
     Stop("reset-password", lambda page, links: page.goto(links.reset), local_only=True),

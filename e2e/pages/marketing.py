@@ -41,3 +41,19 @@ class ConsentBanner:
     def decline(self) -> None:
         """Press "Decline"."""
         self.decline_button.click()
+
+
+class CookieChoicesPage:
+    """/consent: the cookie question with its own form, where the banner leads without
+    JavaScript and where an earlier answer is changed (linked from every page's footer)."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.heading = page.get_by_role("heading", name="Cookie choices", level=1)
+        self.main = page.get_by_role("main")
+        self.accept_button = self.main.get_by_role("button", name="Accept")
+        self.decline_button = self.main.get_by_role("button", name="Decline")
+
+    def open_from_footer(self) -> None:
+        """Follow "Cookie choices" in the footer."""
+        self.page.get_by_role("contentinfo").get_by_role("link", name="Cookie choices").click()

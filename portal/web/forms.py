@@ -216,7 +216,7 @@ class PostForm(PortalForm):
 
 
 class ConsentForm(PortalForm):
-    """The cookie banner: "Accept" posts ``accept=y``; "Decline" posts without it."""
+    """The cookie page's answer: "Accept" posts ``accept=y``; "Decline" posts without it."""
 
     next = HiddenField()
     accept = BooleanField(_l("Accept"))

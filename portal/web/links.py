@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
-                   session, url_for)
+                   url_for)
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,11 +18,14 @@ from .session import logged_in
 
 bp = Blueprint("links", __name__)
 
-SESSION_KEY = "attribution"
+# The visitor's attribution state, signed: kept for ATTRIBUTION_COOKIE_DAYS once consented (or
+# when no banner is required), else only for this browser session. It is not in Flask's session,
+# so a visitor who only browses carries no session and a plain page view never reads it.
 COOKIE = "portal_attribution"
+VISIT_COOKIE = "portal_visit"
 CONSENT_COOKIE = "portal_consent"
 CONSENT_DAYS = 365
-NOT_LANDINGS = {"static", "links.go", "links.consent"}
+NOT_LANDINGS = {"static", "links.go", "links.consent", "links.consent_page"}
 _MARKETING = frozenset(attribution.MARKETING)
 
 
@@ -37,18 +40,27 @@ def _serializer() -> URLSafeSerializer:
 
 
 def current_state() -> dict | None:
-    """The visitor's attribution: from the session, else from a consented cookie."""
-    state = session.get(SESSION_KEY)
-    cookie = request.cookies.get(COOKIE)
-    if state or cookie is None or not cookie_allowed():
-        return state
-    try:
-        state = attribution.sanitize_state(_serializer().loads(cookie))
-    except BadSignature:
-        return None
-    if state:
-        session[SESSION_KEY] = state
-    return state
+    """The visitor's attribution: this request's landing, else the consented cookie, else this
+    browser session's; read once per request."""
+    if "attribution" not in g:
+        g.attribution = _read_state()
+    return g.attribution
+
+
+def _read_state() -> dict | None:
+    for name in (COOKIE, VISIT_COOKIE) if cookie_allowed() else (VISIT_COOKIE,):
+        value = request.cookies.get(name)
+        if value:
+            try:
+                return attribution.sanitize_state(_serializer().loads(value))
+            except BadSignature:
+                continue
+    return None
+
+
+def _known_visitor() -> bool:
+    """Whether the browser sent an attribution state, without checking its signature."""
+    return VISIT_COOKIE in request.cookies or (COOKIE in request.cookies and cookie_allowed())
 
 
 @bp.before_app_request
@@ -57,36 +69,42 @@ def capture_landing():
     if (request.method != "GET" or request.endpoint is None or request.endpoint in NOT_LANDINGS
             or request.blueprint == "health" or logged_in()):
         return
-    known, args = current_state(), request.args
-    if known and known.get("first") and (not args or _MARKETING.isdisjoint(args)):
+    args = request.args
+    if _known_visitor() and (not args or _MARKETING.isdisjoint(args)):
         return  # a known visitor's plain page view changes nothing (the usual request)
-    touch = attribution.touch_from(request.args, request.path, request.referrer, request.host)
+    touch = attribution.touch_from(args, request.path, request.referrer, request.host)
     try:
-        state, changed = attribution.capture(known, touch)
+        state, changed = attribution.capture(current_state(), touch)
     except SQLAlchemyError:
         # Attribution is never worth a failed page: serve it and leave the visitor unattributed.
         db.session.rollback()
         current_app.logger.exception("could not record a landing")
         return
     if changed:
-        session[SESSION_KEY] = state
+        g.attribution = state
         g.attribution_changed = True
 
 
 @bp.after_app_request
 def keep_attribution_cookie(response):
-    if g.get("attribution_changed") and cookie_allowed():
-        _set_attribution_cookie(response, session.get(SESSION_KEY))
+    if g.get("attribution_changed"):
+        _keep_state(response, g.attribution, cookie_allowed())
     return response
 
 
-def _set_attribution_cookie(response, state) -> None:
-    if not state:
-        return
-    response.set_cookie(
-        COOKIE, _serializer().dumps(state),
-        max_age=current_app.config["ATTRIBUTION_COOKIE_DAYS"] * 86400,
-        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+def _keep_state(response, state: dict | None, consented: bool) -> None:
+    """Write ``state`` (if any) to the consented cookie or to this browser session's, and drop
+    the other one."""
+    name, other = (COOKIE, VISIT_COOKIE) if consented else (VISIT_COOKIE, COOKIE)
+    if state:
+        if state.get("last") == state.get("first"):  # a first landing: read back as both
+            state = {k: v for k, v in state.items() if k != "last"}
+        days = current_app.config["ATTRIBUTION_COOKIE_DAYS"]
+        response.set_cookie(name, _serializer().dumps(state),
+                            max_age=days * 86400 if consented else None, httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
+    if other in request.cookies:
+        response.delete_cookie(other)
 
 
 def allowed_hidden_offer() -> str | None:
@@ -154,22 +172,16 @@ def consent_due() -> bool:
                 and not logged_in())
 
 
-def consent_form() -> ConsentForm | None:
-    """The banner's form for visitors while consent is needed and not yet given or refused.
-
-    Logged-in traders are never attributed, so they are not asked.
-    """
-    if not consent_due():
-        return None
-    form = ConsentForm(formdata=None, prefix="consent")
-    form.next.data = this_page() if request.method == "GET" else request.path
-    return form
+def consent_back() -> str:
+    """Where the banner's answer returns to: this page (a placeholder on a page the cache
+    keeps for several addresses)."""
+    return this_page() if request.method == "GET" else request.path
 
 
 @bp.app_context_processor
 def marketing_helpers() -> dict:
-    return {"consent_form": consent_form, "offer_url": offer_url, "register_url": register_url,
-            "campaign_headline": campaign_headline}
+    return {"consent_due": consent_due, "consent_back": consent_back, "offer_url": offer_url,
+            "register_url": register_url, "campaign_headline": campaign_headline}
 
 
 @bp.get("/offers/<slug>")
@@ -193,6 +205,20 @@ def go(code: str):
     return redirect(campaigns.deep_link(campaign, overrides=overrides), code=302)
 
 
+@bp.get("/consent")
+def consent_page():
+    """The cookie question with a form of its own (and its CSRF token): where the banner's
+    buttons lead without JavaScript, where its script takes the token from, and where a visitor
+    changes an earlier answer. The banner carries no token, so the pages it is on need no
+    session."""
+    form = ConsentForm(formdata=None, prefix="consent")
+    form.next.data = auth.safe_next(request.args.get("next")) or url_for("marketing.home")
+    answered = request.cookies.get(CONSENT_COOKIE)
+    return render_template("marketing/consent.html", form=form, no_banner=True,
+                           choice=request.args.get("choice"),
+                           answered=answered if answered in ("yes", "no") else None)
+
+
 @bp.post("/consent")
 def consent():
     form = ConsentForm(prefix="consent")
@@ -203,8 +229,6 @@ def consent():
     secure = current_app.config["SESSION_COOKIE_SECURE"]
     response.set_cookie(CONSENT_COOKIE, "yes" if accepted else "no", max_age=CONSENT_DAYS * 86400,
                         secure=secure, httponly=True, samesite="Lax")
-    if accepted:
-        _set_attribution_cookie(response, session.get(SESSION_KEY))
-    else:
-        response.delete_cookie(COOKIE)
+    # The state moves to the cookie the answer allows; declined, it lasts this browser session.
+    _keep_state(response, current_state(), consented=accepted)
     return response

@@ -7,7 +7,7 @@ token is the per-visitor part: it is stored as a placeholder and filled in on ev
 with the visitor's token from ``flask_wtf.csrf.generate_csrf``, as a fresh render would. A view
 whose page shows nothing of some query arguments (the register form and a campaign's UTM
 values) names them in ``ignore_args``: one page then serves every campaign link, and the one
-place that echoes the whole address (the consent form's way back, ``this_page()``) is a
+place that echoes the whole address (the cookie banner's way back, ``this_page()``) is a
 placeholder filled in per answer like the token.
 Visitors with a flash message waiting always get a fresh render, and so does every logged-in
 trader. Nothing here is shared between processes or outlives a catalogue version: a key names

@@ -17,24 +17,43 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   fitBar();
   window.addEventListener("resize", fitBar);
-  // The cookie banner answers in the background, so nothing typed into the page is lost.
-  // Without fetch (or when it fails) the form is posted as usual and the page reloads.
+  // The cookie banner answers in the background, so nothing typed into the page is lost. Its
+  // buttons open the cookie page, whose form carries the CSRF token (the banner has none, so the
+  // pages it is on need no session): the script reads that form and posts the answer with it.
+  // Without fetch (or when it fails) the button opens the cookie page as usual.
   document.querySelectorAll("form[data-consent]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      if (!window.fetch || !window.URLSearchParams || !("submitter" in event)) { return; }
+      if (!window.fetch || !window.URLSearchParams || !window.DOMParser ||
+          !("submitter" in event)) { return; }
       event.preventDefault();
       var submitter = event.submitter;
-      var body = new URLSearchParams(new FormData(form));
-      if (submitter && submitter.name) { body.append(submitter.name, submitter.value); }
+      var asked = new URLSearchParams(new FormData(form));
+      if (submitter && submitter.name) { asked.append(submitter.name, submitter.value); }
       var banner = form.closest(".consent-banner") || form;
       // Asked now: disabling the focused button moves the focus to the page's body.
       var hadFocus = banner.contains(document.activeElement);
       var buttons = form.querySelectorAll("button");
       buttons.forEach(function (b) { b.disabled = true; });
-      // The answer is a redirect back to this page: its cookies are kept, the page is not
-      // fetched again.
-      fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
-                           redirect: "manual" })
+      fetch(form.action + "?" + asked.toString(), { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("consent"); }
+          return response.text();
+        })
+        .then(function (html) {
+          var answer = new DOMParser().parseFromString(html, "text/html")
+            .querySelector("form[data-consent-answer]");
+          if (!answer) { throw new Error("consent"); }
+          var body = new URLSearchParams(new FormData(answer));
+          // The cookie page's "Accept" is its only named button; "Decline" sends no value.
+          var accept = answer.querySelector("button[name]");
+          if (submitter && submitter.value === "accept" && accept) {
+            body.append(accept.name, accept.value);
+          }
+          // The answer is a redirect back to this page: its cookies are kept, the page is not
+          // fetched again.
+          return fetch(answer.getAttribute("action"), {
+            method: "POST", body: body, credentials: "same-origin", redirect: "manual" });
+        })
         .then(function (response) {
           if (response.type !== "opaqueredirect" && !response.ok) { throw new Error("consent"); }
           banner.parentNode.removeChild(banner);

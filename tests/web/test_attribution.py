@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import LandingCount, PortalUser, SignupAttribution
 from portal.services import landings as landing_counts
 from portal.services import campaigns
-from portal.web.links import CONSENT_COOKIE, COOKIE
+from portal.web.links import CONSENT_COOKIE, COOKIE, VISIT_COOKIE
 from sandbox import seed
 from tests.support import Trader, make_app
 
@@ -186,14 +186,47 @@ def test_without_a_consent_banner_the_cookie_is_always_set(sb, tmp_path):
     assert "Max-Age=604800" in header and "HttpOnly" in header and "SameSite=Lax" in header
 
 
-def test_consent_needs_a_csrf_token(sb, tmp_path):
+def test_consent_needs_a_csrf_token_from_the_cookie_page(sb, tmp_path):
     client = make_app(sb, f"sqlite:///{tmp_path / 'csrf.db'}", WTF_CSRF_ENABLED=True).test_client()
     assert client.post("/consent", data={"consent-accept": "y"}).status_code == 400
     assert client.get_cookie(CONSENT_COOKIE) is None
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/consent?choice=accept&next=/offers").get_data(as_text=True)
     token = re.search(r'name="consent-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    response = client.post("/consent", data={"consent-accept": "y", "consent-csrf_token": token})
-    assert response.status_code == 303 and client.get_cookie(CONSENT_COOKIE).value == "yes"
+    response = client.post("/consent", data={"consent-accept": "y", "consent-csrf_token": token,
+                                             "consent-next": "/offers"})
+    assert response.status_code == 303 and response.headers["Location"] == "/offers"
+    assert client.get_cookie(CONSENT_COOKIE).value == "yes"
+
+
+def test_a_visitor_who_only_browses_carries_no_session_and_the_banner_no_token(sb, tmp_path):
+    """The banner's buttons open the cookie page (a GET form back to this page); only that page
+    has a token, so landing and browsing start no session."""
+    app = make_app(sb, f"sqlite:///{tmp_path / 'browse.db'}", WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    for path in ("/?utm_source=google&utm_medium=cpc", "/offers", "/offers/demo-standard-usd"):
+        html = client.get(path).get_data(as_text=True).replace("&amp;", "&")
+        assert "May we keep a cookie" in html and "csrf_token" not in html
+        assert re.search(r'<form method="get" action="/consent" data-consent>\s*'
+                         rf'<input type="hidden" name="next" value="{re.escape(path)}"', html)
+    assert client.get_cookie("session") is None
+    visit = client.get_cookie(VISIT_COOKIE)
+    assert visit is not None and visit.expires is None  # this browser session only
+    page = client.get("/consent?choice=decline&next=/offers").get_data(as_text=True)
+    assert "Cookie choices" in page and 'class="secondary" autofocus' in page
+    assert client.get_cookie("session") is not None  # the cookie page's form token
+
+
+def test_the_cookie_page_shows_and_changes_an_earlier_answer(client):
+    client.get("/?utm_source=google&utm_medium=cpc")
+    client.post("/consent", data={"consent-accept": "y"})
+    assert cookie(client, COOKIE) and cookie(client, VISIT_COOKIE) is None
+    page = client.get("/consent").get_data(as_text=True)
+    assert "You accepted this cookie." in page and "May we keep a cookie" in page
+    assert 'data-consent-banner' not in page  # the question is asked once on the page
+    client.post("/consent", data={"consent-next": "/"})
+    assert cookie(client, CONSENT_COOKIE) == "no" and cookie(client, COOKIE) is None
+    assert cookie(client, VISIT_COOKIE)  # kept for this browser session
+    assert "You declined this cookie." in client.get("/consent").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/static/css/app.css", "/no-such-page"])

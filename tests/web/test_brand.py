@@ -33,7 +33,9 @@ def test_defaults_are_neutral(client):
     assert "<title>Open an account · Trader portal</title>" in html
     assert 'class="brand" href="/">Trader portal</a>' in html
     assert "high risk of losing money rapidly due to leverage" in html
-    assert "/brand.css" not in html and "footer-links" not in html and "mailto:" not in html
+    assert "/brand.css" not in html and "mailto:" not in html
+    assert "Terms and conditions" not in html and "Privacy policy" not in html
+    assert '<li><a href="/consent">Cookie choices</a></li>' in html  # the footer's only link
     assert 'id="terms-hint"' not in html
 
 

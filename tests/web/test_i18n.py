@@ -95,7 +95,7 @@ def test_lang_parameter_gives_a_polish_page_with_html_lang(client):
 
 def test_lang_parameter_is_remembered_in_a_cookie(client):
     response = client.get("/?lang=pl")
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("lang="))
     assert cookie.startswith("lang=pl;") and "Max-Age" in cookie and "SameSite=Lax" in cookie
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="pl">' in html and "Zaloguj się" in html

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from flask import session
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
 
 from portal.services import offers
 from sandbox import seed
 from tests.support import make_app
 
-TOKEN = re.compile(r'name="consent-csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+REGISTER = "/register"
 
 
 @pytest.fixture
@@ -32,27 +35,34 @@ def cached_pages(app) -> int:
     return len(app.extensions["page_cache"])
 
 
-@pytest.mark.parametrize("path", ["/offers", "/"])
-def test_each_visitor_gets_a_consent_form_with_their_own_working_token(protected, path):
+def test_each_visitor_gets_a_sign_up_form_with_their_own_working_token(protected):
     first, second = protected.test_client(), protected.test_client()
-    token_one = TOKEN.search(page(first, path)).group(1)
-    token_two = TOKEN.search(page(second, path)).group(1)
+    token_one = TOKEN.search(page(first, REGISTER)).group(1)
+    token_two = TOKEN.search(page(second, REGISTER)).group(1)
     assert cached_pages(protected) == 1  # the second visitor was served the cached page
     assert token_one != token_two
-    for client, token in ((first, token_one), (second, token_two)):
-        answer = client.post("/consent", data={"consent-accept": "y", "consent-csrf_token": token})
-        assert answer.status_code == 303
-    # A token from someone else's page is refused.
-    third = protected.test_client()
-    page(third, path)
-    assert third.post("/consent", data={"consent-accept": "y",
-                                        "consent-csrf_token": token_one}).status_code == 400
+    with protected.test_request_context():
+        for client, token in ((first, token_one), (second, token_two)):
+            with client.session_transaction() as stored:
+                session["csrf_token"] = stored["csrf_token"]
+            validate_csrf(token)  # raises when Flask-WTF would refuse the form
+        # A token from someone else's page is refused.
+        with pytest.raises(ValidationError):
+            validate_csrf(token_one)
+
+
+def test_pages_without_a_form_are_cached_with_no_token_and_start_no_session(protected):
+    client = protected.test_client()
+    for _ in range(2):
+        for path in ("/offers", "/"):
+            assert "csrf_token" not in page(client, path)
+    assert cached_pages(protected) == 2 and client.get_cookie("session") is None
 
 
 def test_a_cached_page_carries_the_token_flask_wtf_makes_for_that_visitor(protected):
     client = protected.test_client()
-    page(client)  # rendered, then cached
-    cached = TOKEN.search(page(client)).group(1)
+    page(client, REGISTER)  # rendered, then cached
+    cached = TOKEN.search(page(client, REGISTER)).group(1)
     with client.session_transaction() as stored:
         raw = stored["csrf_token"]
     with protected.test_request_context():
@@ -110,7 +120,9 @@ def test_a_trader_back_with_only_the_remember_me_cookie_is_not_served_the_anonym
 
 
 CAMPAIGN_LINK = "/register?offer={}&utm_source=news&utm_campaign=c{}"
-WAY_BACK = re.compile(r'name="consent-next" type="hidden" value="([^"]*)"')
+WAY_BACK = re.compile(r'<input type="hidden" name="next" value="([^"]*)"')
+CONSENT_NEXT = re.compile(r'name="consent-next" type="hidden" value="([^"]*)"')
+CONSENT_TOKEN = re.compile(r'name="consent-csrf_token" type="hidden" value="([^"]+)"')
 CHOSEN = re.compile(r'value="([^"]+)"\s+checked')
 
 
@@ -127,13 +139,15 @@ def test_new_visitors_from_campaign_links_share_one_register_page_with_their_own
     assert cached_pages(protected) == 2 and CHOSEN.findall(other) == [seed.OFFER_LIVE_GBP]
 
 
-def test_a_visitor_from_a_cached_campaign_page_can_consent_with_its_token(protected):
+def test_a_visitor_from_a_cached_campaign_page_answers_the_banner_and_comes_back(protected):
     page(protected.test_client(), CAMPAIGN_LINK.format("demo-standard-usd", 1))  # now cached
     client = protected.test_client()
     html = page(client, CAMPAIGN_LINK.format("demo-standard-usd", 2))
-    answer = client.post("/consent", data={"consent-accept": "y",
-                                           "consent-next": unescape(WAY_BACK.search(html)[1]),
-                                           "consent-csrf_token": TOKEN.search(html)[1]})
+    back = unescape(WAY_BACK.search(html)[1])
+    cookie_page = page(client, f"/consent?choice=accept&next={quote(back)}")
+    answer = client.post("/consent", data={
+        "consent-accept": "y", "consent-next": unescape(CONSENT_NEXT.search(cookie_page)[1]),
+        "consent-csrf_token": CONSENT_TOKEN.search(cookie_page)[1]})
     assert answer.status_code == 303
     assert answer.location.endswith(CAMPAIGN_LINK.format("demo-standard-usd", 2))
 
