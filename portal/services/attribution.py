@@ -28,7 +28,9 @@ def clean(value, limit: int = PARAM_LENGTH) -> str:
     """Text without control or format characters, markup characters or extra spaces, capped."""
     if not isinstance(value, str):
         return ""
-    kept = "".join(_visible(c) for c in value[: limit * 4])
+    kept = value[: limit * 4]
+    if not (kept.isascii() and kept.isprintable()):  # printable ASCII has nothing to drop
+        kept = "".join(_visible(c) for c in kept)
     return " ".join(kept.translate(_UNSAFE).split())[:limit].strip()
 
 
