@@ -66,12 +66,13 @@ def _known_visitor() -> bool:
 @bp.before_app_request
 def capture_landing():
     """Note where a visitor came from on landing, and a later landing with marketing params."""
-    if (request.method != "GET" or request.endpoint is None or request.endpoint in NOT_LANDINGS
-            or request.blueprint == "health" or logged_in()):
+    if request.method != "GET" or request.endpoint is None or request.endpoint in NOT_LANDINGS:
         return
     args = request.args
     if _known_visitor() and (not args or _MARKETING.isdisjoint(args)):
         return  # a known visitor's plain page view changes nothing (the usual request)
+    if request.blueprint == "health" or logged_in():
+        return
     touch = attribution.touch_from(args, request.path, request.referrer, request.host)
     try:
         state, changed = attribution.capture(current_state(), touch)
