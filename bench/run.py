@@ -95,7 +95,7 @@ def _mb(by_pid: dict[int, int]) -> dict[str, float]:
 
 def warm_up(portal: str) -> tuple[str, str]:
     """The Cookie headers of a returning anonymous visitor and of a logged-in trader."""
-    # An anonymous visitor who has landed once: the first landing writes an attribution row.
+    # An anonymous visitor who has landed once and kept the attribution cookie (no session).
     visitor = load.get(f"{portal}/offers")  # also warms the offers cache
     trader = load.signup(portal)  # also resolves role and branch in the process that served it
     if not trader.ok:

@@ -104,7 +104,7 @@ class RedisCounts:
                     for field, n in taken.items():
                         pipe.hincrby(PENDING, field, n)
                     pipe.execute()
-            except redis.RedisError:
+            except Exception:
                 self._tally.add_all(taken)  # tried again on the next push
                 raise
 
@@ -196,7 +196,7 @@ def _push_every(counts_ref) -> None:
             return
         try:
             counts.push()
-        except redis.RedisError:
+        except Exception:  # the thread must outlive any one failure; the counts are kept
             log.warning("landing counts not moved to Redis; trying again", exc_info=True)
         del counts
 
