@@ -45,12 +45,13 @@ def register_extensions(app: Flask) -> None:
     from .extensions import broker, cache, csrf, db, login_manager
     from .i18n import init_i18n
     from . import models  # noqa: F401  tables known to SQLAlchemy and Alembic
-    from .web import session  # noqa: F401  registers the user loader
+    from .web import session  # registers the user loader
 
     db.init_app(app)
     csrf.init_app(app)
     init_i18n(app)
     login_manager.init_app(app)
+    session.init_sliding_sessions(app)
     broker.init_app(app)
     cache.init_app(app)
 

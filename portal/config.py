@@ -120,6 +120,8 @@ def from_env(env=None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int(env, "REMEMBER_DAYS", 14)),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int(env, "SESSION_HOURS", 12)),
+        # A logged-in session slides with each page, not with each asset (web/session.py).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "LOG_FORMAT": env.get("LOG_FORMAT", "text").strip().lower(),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),

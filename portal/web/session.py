@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import current_app, flash, redirect, request, session
+from flask import Flask, current_app, flash, redirect, request, session
 from flask_login import current_user, login_url, login_user
 from flask_login.config import COOKIE_NAME
 
@@ -45,6 +45,25 @@ def has_remember_cookie() -> bool:
     """True when the browser sent a remember-me cookie (valid or not)."""
     name = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)  # as Flask-Login reads it
     return bool(request.cookies.get(name))
+
+
+# Answers that are assets: their responses leave the session cookie as it is.
+ASSETS = frozenset({"static", "brand.stylesheet"})
+
+
+def init_sliding_sessions(app: Flask) -> None:
+    """A logged-in trader's session is signed again (its lifetime restarts) with each page.
+
+    Flask's SESSION_REFRESH_EACH_REQUEST would do it with every answer, assets included: that
+    signs the cookie again for each stylesheet, script and icon, and an asset still loading
+    after a logout in another tab or a cleared cookie jar puts the session cookie back.
+    """
+
+    @app.after_request
+    def slide_session(response):
+        if request.endpoint not in ASSETS and session.permanent:
+            session.modified = True
+        return response
 
 
 def start_session(user: PortalUser, remember: bool = False) -> None:

@@ -35,6 +35,18 @@ def test_an_active_traders_session_slides_with_each_page(app, trader, client):
                for c in again.headers.getlist("Set-Cookie")), "the lifetime restarts from now"
 
 
+def test_assets_leave_the_session_cookie_alone(app, trader, client):
+    """A stylesheet or icon still loading after a logout (or a cleared cookie jar) must not put
+    the session cookie back, and re-signing it for each asset is work for nothing."""
+    trader.register(email="assets@example.com")
+    for path in ("/static/css/app.css", "/static/favicon.svg", "/brand.css"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert not any(c.startswith("session=") for c in response.headers.getlist("Set-Cookie"))
+    page = client.get("/accounts")
+    assert any(c.startswith("session=") for c in page.headers.getlist("Set-Cookie"))
+
+
 def test_a_session_cookie_older_than_its_lifetime_is_logged_out(app, trader, client, monkeypatch):
     import itsdangerous.timed
 
