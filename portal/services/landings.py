@@ -206,7 +206,7 @@ def _push_at_exit(counts_ref) -> None:
     if counts is not None:
         try:
             counts.push()
-        except redis.RedisError:  # the process is ending; the log says what was lost
+        except Exception:  # the process is ending; the log says what was lost
             log.exception("landing counts not moved to Redis at exit")
 
 
