@@ -12,7 +12,8 @@ from .cache import make_cache
 
 db = SQLAlchemy()
 csrf = CSRFProtect()
-babel = Babel()
+# Templates get their gettext from portal.i18n (one catalogue lookup per render, not per string).
+babel = Babel(configure_jinja=False)
 login_manager = LoginManager()
 
 

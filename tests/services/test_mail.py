@@ -123,6 +123,21 @@ def test_mail_is_rendered_in_the_traders_language_or_the_default(app, inbox):
     assert '<html lang="en">' in html_of(inbox.last("xx@example.com"))
 
 
+def test_a_mail_in_the_traders_language_leaves_the_pages_language_alone(app, inbox):
+    """A mail sent while a page is answered in another language is written all in the trader's
+    language, the texts of its included button too, and the page goes on in its own."""
+    from flask import render_template_string
+    app.config["LANGUAGES"] = ["en", "pl"]
+    page = '{{ _("Confirm my email address") }}'
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string(page) == "Confirm my email address"
+        mail.send(**confirm_mail(to="pl@example.com", language="pl"))
+        assert render_template_string(page) == "Confirm my email address"
+    html = html_of(inbox.last("pl@example.com"))
+    assert "Potwierdź mój adres e-mail" in html and "Confirm my" not in html
+    assert "Potwierdź adres e-mail, którym logujesz się do portalu tradera" in html
+
+
 def test_send_quietly_logs_a_failure_and_carries_on(app, mail_log):
     app.config["SMTP_URL"] = f"smtp://user:Secret-Pw9@127.0.0.1:{free_port()}"
     with app.test_request_context():
