@@ -33,12 +33,24 @@ def begin(user: PortalUser) -> str:
     return token
 
 
+def _live_login_query():
+    return (db.select(PortalUser).join(Login, Login.user_id == PortalUser.id)
+            .where(PortalUser.id == db.bindparam("user_id"),
+                   PortalUser.session_version == db.bindparam("version"),
+                   Login.token_hash == db.bindparam("token_hash"),
+                   Login.created_at >= db.bindparam("since")))
+
+
+# Built once: every logged-in page runs it, and building it anew for each (with the values in
+# it) cost SQLAlchemy more than the database took to answer.
+_LIVE_LOGIN = _live_login_query()
+
+
 def user_of(user_id: int, session_version: int, token: str) -> PortalUser | None:
     """The user whose live login ``token`` is, if the session version is still current."""
-    return db.session.scalar(
-        db.select(PortalUser).join(Login, Login.user_id == PortalUser.id)
-        .where(PortalUser.id == user_id, PortalUser.session_version == session_version,
-               Login.token_hash == _digest(token), Login.created_at >= utcnow() - lifetime()))
+    return db.session.scalar(_LIVE_LOGIN, {"user_id": user_id, "version": session_version,
+                                           "token_hash": _digest(token),
+                                           "since": utcnow() - lifetime()})
 
 
 def end(user: PortalUser) -> None:
