@@ -179,6 +179,22 @@ class TradingAccountRequest(_Operation, db.Model):
         return set(json.loads(self.known_logins or "[]"))
 
 
+# What the accounts page needs of a trader's trading-account requests, loaded with the trader's
+# row (the session check loads it on every page) instead of by a query of its own: when any of
+# them last changed (a new one moves the cached list's key, so every process lists afresh) and
+# how many still wait for the broker's approval (usually none: no further query).
+_AWAITING = db.and_(TradingAccountRequest.state == OperationState.DONE.value,
+                    TradingAccountRequest.login.is_(None))
+PortalUser.requests_changed_at = db.column_property(
+    db.select(db.func.max(TradingAccountRequest.updated_at))
+    .where(TradingAccountRequest.user_id == PortalUser.id)
+    .correlate_except(TradingAccountRequest).scalar_subquery())
+PortalUser.requests_awaiting = db.column_property(
+    db.select(db.func.count(TradingAccountRequest.id))
+    .where(TradingAccountRequest.user_id == PortalUser.id, _AWAITING)
+    .correlate_except(TradingAccountRequest).scalar_subquery())
+
+
 class AuditEvent(db.Model):
     """Who did what, when, from where."""
 

@@ -54,16 +54,18 @@ def page(user: PortalUser) -> AccountsPage:
     """The trader's cards; from the last list seen when the broker cannot be read, and the
     broker's error again when there is none (the friendly 503 page)."""
     try:
-        rows = accounts.overview(user)
+        listed = accounts.listing(user)
     except BrokerError:
         seen = cache.backend.get(_seen_key(user))
         if not seen:
             raise
         rows = [_from_json(item, _catalogue_or_empty()) for item in seen["rows"]]
         return _build(rows, datetime.fromisoformat(seen["at"]), {})
-    cache.backend.set(_seen_key(user), {"at": datetime.now(timezone.utc).isoformat(),
-                                        "rows": [_to_json(r) for r in rows]}, SEEN_TTL)
-    return _build(rows, None, _first_live_offers())
+    if listed.from_broker:  # a list from the cache was kept as seen when it was read
+        cache.backend.set(_seen_key(user), {"at": datetime.now(timezone.utc).isoformat(),
+                                            "rows": [_to_json(r) for r in listed.rows]},
+                          SEEN_TTL)
+    return _build(listed.rows, None, _first_live_offers())
 
 
 def _build(rows: list[Row], as_of: datetime | None, live: dict[str, Offer]) -> AccountsPage:

@@ -56,52 +56,30 @@ class Row:
         return self.offer.name if self.offer else ""
 
 
-@dataclass(frozen=True)
-class _Requests:
-    """What the portal's own records say about a trader's trading-account requests."""
-
-    changed: datetime | None  # the latest change to any of them
-    awaiting: int  # how many wait for the broker's approval
-
-
-def _requests_query():
-    model = TradingAccountRequest
-    waiting = db.and_(model.state == OperationState.DONE.value, model.login.is_(None))
-    return (db.select(db.func.max(model.updated_at),
-                      db.func.coalesce(db.func.sum(db.case((waiting, 1), else_=0)), 0))
-            .where(model.user_id == db.bindparam("user_id")))
-
-
-_REQUESTS = _requests_query()  # built once: every accounts page runs it
-
-
-def _requests(user: PortalUser) -> _Requests:
-    """Both facts in one query."""
-    changed, awaiting = db.session.execute(_REQUESTS, {"user_id": user.id}).one()
-    return _Requests(changed, int(awaiting))
-
-
-def _cache_key(user: PortalUser, requests: _Requests) -> str:
+def _cache_key(user: PortalUser) -> str:
     """Versioned by the trader's latest request change, so every process misses after a change.
 
     Without Redis each process caches on its own; a key that moves when the portal opens an
     account makes the other processes' copies unreachable instead of stale.
     """
-    changed = requests.changed
+    changed = user.requests_changed_at
     return f"trading-accounts:{user.account_uuid}:{changed.timestamp() if changed else 0}"
 
 
 def _broker_items(user: PortalUser, fresh: bool = False) -> list[TradingAccount]:
-    key = _cache_key(user, _requests(user))
-    return _items(user, key, None if fresh else cache.backend.get(key))
+    key = _cache_key(user)
+    return _items(user, key, None if fresh else cache.backend.get(key))[0]
 
 
-def _items(user: PortalUser, key: str, raw: list | None) -> list[TradingAccount]:
-    """The cached list ``raw``, else the broker's (kept for ACCOUNTS_CACHE_TTL seconds)."""
-    if raw is None:
+def _items(user: PortalUser, key: str,
+           raw: list | None) -> tuple[list[TradingAccount], bool]:
+    """The cached list ``raw``, else the broker's (kept for ACCOUNTS_CACHE_TTL seconds); and
+    whether it was read from the broker now."""
+    fetched = raw is None
+    if fetched:
         raw = broker.client.trading_accounts_json(user.account_uuid, user.email)
         cache.backend.set(key, raw, current_app.config["ACCOUNTS_CACHE_TTL"])
-    return [TradingAccount.from_json(i) for i in raw]
+    return [TradingAccount.from_json(i) for i in raw], fetched
 
 
 def note_awaiting_approval(user: PortalUser, offer_uuid: str,
@@ -114,10 +92,9 @@ def note_awaiting_approval(user: PortalUser, offer_uuid: str,
     ))
 
 
-def _awaiting(user: PortalUser, items: list[TradingAccount],
-              requests: _Requests) -> list[TradingAccountRequest]:
+def _awaiting(user: PortalUser, items: list[TradingAccount]) -> list[TradingAccountRequest]:
     """Requests still awaiting approval; those whose account has appeared get its login."""
-    if not requests.awaiting:  # the usual case: no further query and no commit
+    if not user.requests_awaiting:  # the usual case: no further query and no commit
         return []
     waiting = db.session.scalars(
         db.select(TradingAccountRequest).filter_by(
@@ -144,14 +121,24 @@ def _awaiting(user: PortalUser, items: list[TradingAccount],
     return still
 
 
+@dataclass(frozen=True)
+class Overview:
+    rows: list[Row]
+    from_broker: bool  # the list was read from the broker now, not from the cache
+
+
 def overview(user: PortalUser) -> list[Row]:
     """Every trading account of the trader's Account, plus the ones awaiting approval."""
-    requests = _requests(user)
-    key = _cache_key(user, requests)
+    return listing(user).rows
+
+
+def listing(user: PortalUser) -> Overview:
+    """The overview's rows, and whether the broker was read for them."""
+    key = _cache_key(user)
     offered, (raw,) = offers.catalogue_and(key)  # one round trip to the cache for both
-    items = _items(user, key, raw)
+    items, from_broker = _items(user, key, raw)
     catalogue = {o.uuid: o for o in offered.offers}
-    waiting = _awaiting(user, items, requests)
+    waiting = _awaiting(user, items)
     verified = None
     if any(catalogue.get(t.offer_uuid) and catalogue[t.offer_uuid].verification_required
            for t in items):
@@ -173,7 +160,7 @@ def overview(user: PortalUser) -> list[Row]:
             equity=t.equity, precision=t.currency_precision, created=t.created,
             status="verification_required" if needs_kyc else "active",
         ))
-    return rows
+    return Overview(rows, from_broker)
 
 
 def _demo(offer: Offer | None, item: TradingAccount | None = None) -> bool | None:
