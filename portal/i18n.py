@@ -43,8 +43,8 @@ _locale = lru_cache(maxsize=16)(Locale.parse)
 
 def select_locale() -> Locale | None:
     """Flask-Babel's locale selector: ``?lang=``, then the ``lang`` cookie, then
-    Accept-Language, among supported languages; else (and outside a request) None, for which
-    Flask-Babel takes its default locale, DEFAULT_LANGUAGE."""
+    Accept-Language, among supported languages, else DEFAULT_LANGUAGE; outside a request None,
+    for which Flask-Babel takes its default locale (the same language)."""
     if not has_request_context():
         return None
     supported = current_app.config["LANGUAGES"]
@@ -53,8 +53,8 @@ def select_locale() -> Locale | None:
             return _locale(candidate)
     accept = request.headers.get("Accept-Language", "")
     pick = _usual_best_match if len(accept) <= USUAL_ACCEPT_LANGUAGE else _best_match
-    best = pick(accept, tuple(supported))
-    return _locale(best) if best else None
+    # The default as a made Locale too: for None Flask-Babel would parse its code again.
+    return _locale(pick(accept, tuple(supported)) or current_app.config["DEFAULT_LANGUAGE"])
 
 
 def _best_match(accept_language: str, supported: tuple[str, ...]) -> str | None:
