@@ -54,15 +54,20 @@ def page(user: PortalUser) -> AccountsPage:
     """The trader's cards; from the last list seen when the broker cannot be read, and the
     broker's error again when there is none (the friendly 503 page)."""
     try:
-        listed = accounts.listing(user)
+        listed = accounts.listing(user, _seen_key(user))
     except BrokerError:
         seen = cache.backend.get(_seen_key(user))
         if not seen:
             raise
         rows = [_from_json(item, _catalogue_or_empty()) for item in seen["rows"]]
         return _build(rows, datetime.fromisoformat(seen["at"]), {})
-    if listed.from_broker:  # a list from the cache was kept as seen when it was read
+    (seen,) = listed.also
+    # Kept again when the broker was read for this page, or when the list shown is not the one
+    # kept (another page read it, e.g. the sign-up's; or none was kept): a list shown from the
+    # cache again changes nothing, and "as of" stays the time it was read.
+    if listed.from_broker or not seen or seen.get("list") != listed.version:
         cache.backend.set(_seen_key(user), {"at": datetime.now(timezone.utc).isoformat(),
+                                            "list": listed.version,
                                             "rows": [_to_json(r) for r in listed.rows]},
                           SEEN_TTL)
     return _build(listed.rows, None, _first_live_offers())

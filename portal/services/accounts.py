@@ -123,8 +123,12 @@ def _awaiting(user: PortalUser, items: list[TradingAccount]) -> list[TradingAcco
 
 @dataclass(frozen=True)
 class Overview:
+    """The overview's rows and how they were read."""
+
     rows: list[Row]
     from_broker: bool  # the list was read from the broker now, not from the cache
+    version: str  # the cached list's key: it changes with every change to the trader's requests
+    also: list  # the other cached values asked for, read in the same round trip (None: missing)
 
 
 def overview(user: PortalUser) -> list[Row]:
@@ -132,10 +136,11 @@ def overview(user: PortalUser) -> list[Row]:
     return listing(user).rows
 
 
-def listing(user: PortalUser) -> Overview:
-    """The overview's rows, and whether the broker was read for them."""
+def listing(user: PortalUser, *also: str) -> Overview:
+    """The overview's rows, whether the broker was read for them, and the cached values of the
+    keys ``also``."""
     key = _cache_key(user)
-    offered, (raw,) = offers.catalogue_and(key)  # one round trip to the cache for both
+    offered, (raw, *others) = offers.catalogue_and(key, *also)  # one round trip for all
     items, from_broker = _items(user, key, raw)
     catalogue = {o.uuid: o for o in offered.offers}
     waiting = _awaiting(user, items)
@@ -160,7 +165,7 @@ def listing(user: PortalUser) -> Overview:
             equity=t.equity, precision=t.currency_precision, created=t.created,
             status="verification_required" if needs_kyc else "active",
         ))
-    return Overview(rows, from_broker)
+    return Overview(rows, from_broker, key, others)
 
 
 def _demo(offer: Offer | None, item: TradingAccount | None = None) -> bool | None:

@@ -4,6 +4,7 @@ the broker cannot be read."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -126,6 +127,31 @@ def test_broker_outage_shows_the_last_list_seen_with_broker_actions_disabled(
     assert 'href="/accounts/new"' not in html and 'href="https://pay.example/deposit"' not in html
     assert html.count("disabled aria-describedby=\"stale-note\"") == 2  # both Trade buttons
     assert html.count('aria-disabled="true"') == 2  # Open another account, Fund
+
+
+def test_an_outage_page_is_as_of_the_last_answer_of_the_broker_not_the_last_view(
+        app, trader, sb, client, monkeypatch):
+    from datetime import datetime, timezone
+
+    from portal.services import account_cards
+
+    class Clock(datetime):
+        at = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
+
+        @classmethod
+        def now(cls, tz=None):
+            return cls.at
+
+    monkeypatch.setattr(account_cards, "datetime", Clock)
+    app.config["ACCOUNTS_CACHE_TTL"] = 1.5
+    trader.register(email="as-of@example.com")  # the broker's list, read at 9:00
+    Clock.at = datetime(2026, 12, 6, 9, 5, tzinfo=timezone.utc)
+    assert "live balances unavailable" not in accounts_page(client)  # the list kept at 9:00
+    time.sleep(1.6)  # the kept list expires
+    sb.faults.add("error", endpoint="trading_accounts", status=500)
+    html = accounts_page(client)
+    assert "live balances unavailable" in html
+    assert "9:00" in html and "9:05" not in html
 
 
 def test_log_out_on_every_device_is_on_the_profile_not_the_accounts_page(trader, client):
