@@ -16,7 +16,7 @@ from . import campaigns, landings
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 CODES = ("ref", "cmp")
 MARKETING = (*UTM, "gclid", *CODES)
-_MARKETING_SET = frozenset(MARKETING)
+MARKETING_NAMES = frozenset(MARKETING)
 PATH_LENGTH = 200
 LEAD_SOURCE_LENGTH = 64
 # Characters that never belong in a UTM value and only help markup or quoting attacks.
@@ -49,7 +49,7 @@ def touch_from(params: Mapping[str, str], path: str, referrer: str | None, own_h
     """One landing's marketing facts, cleaned; empty values are left out."""
     # Only the parameters present are looked at (the first value of each).
     touch = {name: clean_code(value) if name in CODES else clean(value)
-             for name, value in params.items() if name in _MARKETING_SET}
+             for name, value in params.items() if name in MARKETING_NAMES}
     touch["path"] = clean(path, PATH_LENGTH)
     host = (urlsplit(referrer or "").hostname or "") if referrer else ""
     if host and host != own_host.split(":")[0]:

@@ -26,7 +26,6 @@ VISIT_COOKIE = "portal_visit"
 CONSENT_COOKIE = "portal_consent"
 CONSENT_DAYS = 365
 NOT_LANDINGS = {"static", "links.go", "links.consent", "links.consent_page"}
-_MARKETING = frozenset(attribution.MARKETING)
 
 
 def cookie_allowed() -> bool:
@@ -69,7 +68,7 @@ def capture_landing():
     if request.method != "GET" or request.endpoint is None or request.endpoint in NOT_LANDINGS:
         return
     args = request.args
-    if _known_visitor() and (not args or _MARKETING.isdisjoint(args)):
+    if _known_visitor() and (not args or attribution.MARKETING_NAMES.isdisjoint(args)):
         return  # a known visitor's plain page view changes nothing (the usual request)
     if request.blueprint == "health" or logged_in():
         return
