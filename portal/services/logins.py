@@ -50,7 +50,25 @@ def user_of(user_id: int, session_version: int, token: str) -> PortalUser | None
     """The user whose live login ``token`` is, if the session version is still current."""
     return db.session.scalar(_LIVE_LOGIN, {"user_id": user_id, "version": session_version,
                                            "token_hash": _digest(token),
-                                           "since": utcnow() - lifetime()})
+                                           "since": utcnow() - lifetime()},
+                             bind_arguments={"bind": _autocommit()})
+
+
+def _autocommit():
+    """The app's engine in autocommit mode (SQLAlchemy's documented per-engine isolation level;
+    it shares the pool and is reset when a connection goes back).
+
+    Every logged-in page runs the login check, and most pages run nothing else on the
+    database. In a transaction it took three round trips (BEGIN, the query, and the ROLLBACK
+    when the request ends); a single read needs no transaction, so it takes one. A page that
+    then writes does so in a transaction of its own on another pooled connection.
+    """
+    extensions = current_app.extensions
+    engine = extensions.get("autocommit_engine")
+    if engine is None:
+        engine = extensions["autocommit_engine"] = db.engine.execution_options(
+            isolation_level="AUTOCOMMIT")
+    return engine
 
 
 def end(user: PortalUser) -> None:
