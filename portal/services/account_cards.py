@@ -53,10 +53,11 @@ class AccountsPage:
 def page(user: PortalUser) -> AccountsPage:
     """The trader's cards; from the last list seen when the broker cannot be read, and the
     broker's error again when there is none (the friendly 503 page)."""
+    seen_key = _seen_key(user)
     try:
-        listed = accounts.listing(user, _seen_key(user))
+        listed = accounts.listing(user, seen_key)
     except BrokerError:
-        seen = cache.backend.get(_seen_key(user))
+        seen = cache.backend.get(seen_key)
         if not seen:
             raise
         rows = [_from_json(item, _catalogue_or_empty()) for item in seen["rows"]]
@@ -66,10 +67,9 @@ def page(user: PortalUser) -> AccountsPage:
     # kept (another page read it, e.g. the sign-up's; or none was kept): a list shown from the
     # cache again changes nothing, and "as of" stays the time it was read.
     if listed.from_broker or not seen or seen.get("list") != listed.version:
-        cache.backend.set(_seen_key(user), {"at": datetime.now(timezone.utc).isoformat(),
-                                            "list": listed.version,
-                                            "rows": [_to_json(r) for r in listed.rows]},
-                          SEEN_TTL)
+        cache.backend.set(seen_key, {"at": datetime.now(timezone.utc).isoformat(),
+                                     "list": listed.version,
+                                     "rows": [_to_json(r) for r in listed.rows]}, SEEN_TTL)
     return _build(listed.rows, None, _first_live_offers())
 
 
